@@ -1,0 +1,1 @@
+"""The `chart-hero` command line: the editor by default, subcommands for headless jobs."""

@@ -1,0 +1,1 @@
+"""The chart model: pure Python (no Qt, no torch); musical time is integer ticks."""
