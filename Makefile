@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv bench clean
+.PHONY: run test venv bench clean scan-chart
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,15 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) -m app
 
-test: $(STAMP)
+SCAN_CHART := ../shared/tools/scan-chart
+
+# The independent chart reader the export tests check against (skipped when node is missing).
+scan-chart:
+	@if command -v npm >/dev/null 2>&1 && [ -d $(SCAN_CHART) ] && [ ! -d $(SCAN_CHART)/node_modules/scan-chart ]; then \
+		(cd $(SCAN_CHART) && npm install --no-audit --no-fund --silent) || echo "scan-chart install failed: its tests will be skipped"; \
+	fi
+
+test: $(STAMP) scan-chart
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 bench: $(STAMP)
