@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from app.domain.lanes import Dynamic, Lane
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Note:
     """One drum gem at `tick` on `lane`.
 
@@ -39,6 +39,9 @@ class Note:
     def key(self) -> tuple[int, int]:
         return (self.tick, int(self.lane))
 
+    def __lt__(self, other: "Note") -> bool:  # notes sort by time, then lane
+        return self.key < other.key
+
     def with_(self, **changes) -> "Note":
         """A copy with fields changed; flags that the (new) lane cannot hold are dropped."""
         lane = Lane(changes.get("lane", self.lane))
@@ -59,7 +62,7 @@ class NoteList:
     def __init__(self, notes: Iterable[Note] = ()) -> None:
         self._keys: list[tuple[int, int]] = []
         self._notes: list[Note] = []
-        for n in sorted(notes):
+        for n in sorted(notes, key=lambda n: n.key):
             self.put(n)
 
     def __len__(self) -> int:
