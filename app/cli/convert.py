@@ -22,7 +22,9 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from app.io.any_format import load_song, save_song
 
-    loaded = load_song(args.input, args.from_kind)
+    from app.io.any_format import guess_kind
+    to_folder = (args.to_kind or guess_kind(args.output, for_output=True)) == "folder"
+    loaded = load_song(args.input, args.from_kind, require_audio=to_folder and args.input.is_dir())
     for w in loaded.warnings:
         print(f"warning: {args.input}: {w}", file=sys.stderr)
     warnings = save_song(loaded.chart, args.output, args.to_kind, loaded.stems, args.chart_format)

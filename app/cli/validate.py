@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     from app.io.any_format import load_song
     from app.io.song_folder import audio_duration_ms
 
-    loaded = load_song(args.song)
+    loaded = load_song(args.song, require_audio=args.song.is_dir())
     audio_ms = [d for d in (audio_duration_ms(p) for p in loaded.stems.values()) if d]
     audio_s = max(audio_ms) / 1000 if audio_ms else None
     findings = validate(loaded.chart, audio_length_s=audio_s)

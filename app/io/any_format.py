@@ -52,14 +52,19 @@ def _has_gm_drums(path: Path) -> bool:
     return mid is not None and any(m.type == "note_on" and m.channel == 9 for t in mid.tracks for m in t)
 
 
-def load_song(path: str | Path, kind: str | None = None) -> LoadedSong:
+def load_song(path: str | Path, kind: str | None = None, require_audio: bool = False,
+              require_chart: bool = True) -> LoadedSong:
+    """Read a song folder or chart file. For folders: `require_audio` refuses a folder without audio,
+    `require_chart` one without notes.mid / notes.chart (else an empty chart is started)."""
     path = Path(path)
     if not path.exists():
         raise ChartFileError(path, "no such file or folder")
     kind = kind or guess_kind(path)
     if kind == "folder":
         from app.io.song_folder import import_song_folder
-        sf = import_song_folder(path, require_audio=False)
+        sf = import_song_folder(path, require_audio=require_audio)
+        if require_chart and sf.chart_file is None:
+            raise ChartFileError(path, "no notes.mid or notes.chart in this folder")
         return LoadedSong(sf.chart, sf.stems, sf.warnings, kind)
     if kind == "mid":
         from app.io.midi_file import read_midi_with_warnings
