@@ -1,0 +1,1 @@
+"""Synthetic drum renders for training: kits, grooves, rendering, augmentation and shards."""

@@ -1,0 +1,207 @@
+"""Synthetic training examples from a seed, .npz shards with a manifest, and the held-out test set."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from app.constants import DRUM_CLASSES, SAMPLE_RATE
+from app.training.synth import augment
+from app.training.synth.accompaniment import accompaniment, mix_under
+from app.training.synth.grooves import STYLES, generate_groove
+from app.training.synth.kit import Kit
+from app.training.synth.render import MixSettings, labels_to_arrays, mix_stems, render_stems, label_offset_s, Label
+
+HELD_OUT: dict[str, tuple] = {
+    "hydrogen": ("ColomboAcousticDrumkit", "Millo_MultiLayered2"),   # share no sample file with others
+    "gm": (16,),                         # FluidR3 "Power" kit
+    "procedural": (1000, 1001),          # procedural kit seeds; training uses 0..PROCEDURAL_TRAIN_SEEDS-1
+    "styles": ("reggae", "halftime"),
+    "mma_files": ("bossanova", "jazzwaltz", "rock-128", "68march", "countryswing", "softrock"),
+}
+"""Kits and patterns training must never use; `held_out_test_set` draws only from these."""
+PROCEDURAL_TRAIN_SEEDS = 8
+SHARD_VERSION = 1
+
+
+@dataclass
+class SynthConfig:
+    """What an example may be: length, kit sources (weights), groove sources, mix and augmentation."""
+    duration_s: float = 30.0
+    kit_weights: dict = field(default_factory=lambda: {"procedural": 0.1, "hydrogen": 0.55, "gm": 0.35})
+    electronic_weight: float = 0.3       # relative chance of an electronic kit within its source
+    p_mma: float = 0.35
+    unpatterned: float = 0.1
+    p_mic_mix: float = 0.7
+    p_snare_fx: float = 0.35
+    p_accompaniment: float = 0.4
+    drums_rel_db: tuple = (-12.0, 0.0)
+    p_augment: float = 0.85
+    use_fluidsynth: bool = True
+    split: str = "train"                 # "train": everything but HELD_OUT; "test": HELD_OUT only
+
+
+def _held(config: SynthConfig, kind: str, value) -> bool:
+    return value in HELD_OUT.get(kind, ())
+
+
+@lru_cache(maxsize=4)
+def _kit_catalogue(split: str) -> dict[str, list[tuple[str, object, bool]]]:
+    """source -> [(source, id, electronic)] of the kits usable in `split`."""
+    from app.training.synth.gm_kits import ELECTRONIC_PROGRAMS, gm_kit_programs
+    from app.training.synth.hydrogen_kits import ELECTRONIC_KITS, hydrogen_kit_folders
+
+    test = split == "test"
+    seeds = HELD_OUT["procedural"] if test else range(PROCEDURAL_TRAIN_SEEDS)
+    out = {"procedural": [("procedural", s, False) for s in seeds],
+           "hydrogen": [("hydrogen", str(f), f.name in ELECTRONIC_KITS) for f in hydrogen_kit_folders()
+                        if (f.name in HELD_OUT["hydrogen"]) == test],
+           "gm": [("gm", p, p in ELECTRONIC_PROGRAMS) for p in gm_kit_programs() if (p in HELD_OUT["gm"]) == test]}
+    return {k: v for k, v in out.items() if v}
+
+
+def load_kit(source: str, ident) -> Kit:
+    if source == "procedural":
+        from app.training.synth.procedural_kit import procedural_kit
+        return procedural_kit(int(ident))
+    if source == "hydrogen":
+        from app.training.synth.hydrogen_kits import load_hydrogen_kit
+        return load_hydrogen_kit(str(ident))
+    from app.training.synth.gm_kits import load_gm_kit
+    return load_gm_kit(int(ident))
+
+
+def choose_kit(rng: np.random.Generator, config: SynthConfig) -> Kit:
+    cat = _kit_catalogue(config.split)
+    sources = [s for s in config.kit_weights if s in cat and config.kit_weights[s] > 0] or ["procedural"]
+    w = np.array([config.kit_weights.get(s, 1.0) for s in sources], float)
+    src = sources[int(rng.choice(len(sources), p=w / w.sum()))]
+    options = cat.get(src) or [("procedural", HELD_OUT["procedural"][0] if config.split == "test" else 0, False)]
+    ow = np.array([config.electronic_weight if e else 1.0 for *_, e in options])
+    source, ident, _ = options[int(rng.choice(len(options), p=ow / ow.sum()))]
+    return load_kit(source, ident)
+
+
+@lru_cache(maxsize=1)
+def _mma_files() -> dict:
+    from app.training.synth.mma_grooves import MMA_LIB, group_by_file, load_library
+
+    return group_by_file(load_library()[0]) if MMA_LIB.is_dir() else {}
+
+
+def choose_pattern(rng: np.random.Generator, config: SynthConfig):
+    test = config.split == "test"
+    files = {f: g for f, g in _mma_files().items() if (f in HELD_OUT["mma_files"]) == test}
+    if files and rng.random() < config.p_mma:
+        from app.training.synth.mma_grooves import mma_pattern
+
+        name = sorted(files)[int(rng.integers(len(files)))]
+        return mma_pattern(files[name], rng, duration_s=config.duration_s, unpatterned=config.unpatterned)
+    styles = sorted(s for s in STYLES if (s in HELD_OUT["styles"]) == test)
+    style = styles[int(rng.integers(len(styles)))]
+    return generate_groove(rng, style, duration_s=config.duration_s, unpatterned=config.unpatterned)
+
+
+def _snare_fx(rng: np.random.Generator):
+    """Processed rock snare: bright EQ, hard compression, often an 80s gated reverb."""
+    thr, gated = float(rng.uniform(-30, -12)), rng.random() < 0.6
+
+    def fx(x: np.ndarray) -> np.ndarray:
+        peak = float(np.max(np.abs(x))) + 1e-9
+        y = augment.apply_filter(x, "highshelf", 5000, rng.uniform(0, 8))
+        y = augment.compress(y / peak, thr, rng.uniform(3, 10), 0.002, 0.08) * peak
+        return augment.gated_reverb(y, rng) if gated else augment.reverb(y, rng, rng.uniform(0.3, 1.2), -6)
+    return fx
+
+
+def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.ndarray, list[Label], dict]:
+    """One example, fully determined by `seed` and `config`: audio (float32 mono 44.1 kHz, in -1..1),
+    labels (onset s, class, velocity) and info (kit, groove, tempo, mix, augmentation)."""
+    config = config or SynthConfig()
+    rng = np.random.default_rng(seed)
+    kit = choose_kit(rng, config)
+    pattern = choose_pattern(rng, config)
+    mix = MixSettings.random(rng) if rng.random() < config.p_mic_mix else replace(
+        MixSettings.dry(), velocity_gamma=float(rng.uniform(0.7, 1.8)))
+    stems, labels = render_stems(pattern, kit, rng, mix)
+    fx = {"snare": _snare_fx(rng)} if rng.random() < config.p_snare_fx else None
+    audio = mix_stems(stems, mix, rng, fx)
+    labels = sorted((Label(l.time_s + label_offset_s(l.cls, mix), l.cls, l.velocity) for l in labels),
+                    key=lambda l: (l.time_s, l.cls))
+    info = {"seed": int(seed), "kit": kit.key, "electronic": kit.electronic, "source": pattern.source,
+            "style": pattern.style, "bpm": round(pattern.bpm, 2), "meter": list(pattern.meter),
+            "duration_s": round(len(audio) / SAMPLE_RATE, 3), "mic_mix": mix.overhead_db > -100,
+            "snare_fx": fx is not None, "accompaniment": None, "augment": {}}
+    if rng.random() < config.p_accompaniment:
+        mma_groove = pattern.source.split("/", 1)[1] if pattern.source.startswith("mma:") else None
+        music, how = accompaniment(rng, pattern, mma_groove, config.use_fluidsynth)
+        rel = float(rng.uniform(*config.drums_rel_db))
+        audio = mix_under(audio, music, rel)
+        info["accompaniment"] = {"how": how, "drums_rel_db": round(rel, 2)}
+    if rng.random() < config.p_augment:
+        audio, info["augment"] = augment.random_chain(audio, rng)
+    else:
+        audio = augment.normalize_loudness(audio, float(rng.uniform(-24, -14)))
+    audio = np.clip(audio, -1.0, 1.0).astype(np.float32)
+    info["n_labels"] = len(labels)
+    return audio, labels, info
+
+
+def example_seed(seed: int, index: int) -> int:
+    """The seed of example `index` of a run seeded `seed` (independent streams)."""
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+
+
+def write_shards(out_dir: str | Path, n: int, seed: int, config: SynthConfig | None = None,
+                 per_shard: int = 64, on_progress=None) -> Path:
+    """Render `n` examples into `out_dir/shard-XXXXX.npz` (audio int16 + labels) and manifest.json."""
+    config = config or SynthConfig()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    shards = []
+    for s0 in range(0, n, per_shard):
+        audios, labels, infos = [], [], []
+        for i in range(s0, min(n, s0 + per_shard)):
+            a, l, inf = render_example(example_seed(seed, i), config)
+            audios.append(np.round(a * 32767).astype(np.int16))
+            labels.append(labels_to_arrays(l))
+            infos.append(inf)
+            if on_progress:
+                on_progress(i + 1, n)
+        name = f"shard-{s0 // per_shard:05d}.npz"
+        arrays = {"audio": np.concatenate(audios),
+                  "audio_offsets": np.cumsum([0] + [len(a) for a in audios]).astype(np.int64),
+                  "label_offsets": np.cumsum([0] + [len(l["onset_s"]) for l in labels]).astype(np.int64)}
+        for key in ("onset_s", "class_index", "velocity"):
+            arrays[key] = np.concatenate([l[key] for l in labels])
+        tmp = out / (name + ".tmp.npz")
+        np.savez(tmp, **arrays)
+        os.replace(tmp, out / name)
+        shards.append({"file": name, "examples": infos})
+    manifest = {"version": SHARD_VERSION, "sample_rate": SAMPLE_RATE, "classes": list(DRUM_CLASSES),
+                "audio": "int16 / 32767", "n": n, "seed": seed, "config": asdict(config),
+                "held_out": {k: list(v) for k, v in HELD_OUT.items()}, "shards": shards}
+    tmp = out / "manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=1))
+    os.replace(tmp, out / "manifest.json")
+    return out / "manifest.json"
+
+
+def read_shard(path: str | Path) -> list[tuple[np.ndarray, dict[str, np.ndarray]]]:
+    """A shard's examples as (audio float32, label arrays)."""
+    with np.load(path) as z:
+        ao, lo = z["audio_offsets"], z["label_offsets"]
+        return [(z["audio"][ao[i]:ao[i + 1]].astype(np.float32) / 32767,
+                 {k: z[k][lo[i]:lo[i + 1]] for k in ("onset_s", "class_index", "velocity")})
+                for i in range(len(ao) - 1)]
+
+
+def held_out_test_set(n: int = 32, seed: int = 12345, config: SynthConfig | None = None):
+    """The held-out synthetic test set: `n` examples from HELD_OUT kits and patterns only."""
+    config = replace(config or SynthConfig(), split="test")
+    for i in range(n):
+        yield render_example(example_seed(seed, i), config)

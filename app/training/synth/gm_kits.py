@@ -1,0 +1,140 @@
+"""General MIDI drum kits: one-shots rendered from a SoundFont by the fluidsynth CLI, cached."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from app.constants import SAMPLE_RATE
+from app.training.synth.gm_drums import GM_DRUMS, RENDERED_NOTES
+from app.training.synth.kit import Instrument, Kit, Layer, load_mono, trim_sample
+
+SOUNDFONT_PATHS = (Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"), Path("/usr/share/sounds/sf2/default-GM.sf2"))
+
+GM_KIT_PROGRAMS: dict[int, str] = {
+    0: "Standard", 8: "Room", 16: "Power", 24: "Electronic", 25: "TR-808", 32: "Jazz", 40: "Brush",
+}
+"""GM drum-kit program (bank 128 on channel 10) -> kit name."""
+ELECTRONIC_PROGRAMS = {24, 25}
+
+VELOCITIES = (35, 65, 95, 127)
+"""MIDI velocities rendered per note; each becomes a velocity layer."""
+SLOT_S = 3.0
+"""Seconds between rendered notes (cymbals ring that long at most before the cut)."""
+CACHE_VERSION = 2
+
+
+def find_soundfont() -> Path | None:
+    """The first installed GM SoundFont, or None."""
+    return next((p for p in SOUNDFONT_PATHS if p.is_file()), None)
+
+
+def fluidsynth_available() -> bool:
+    return shutil.which("fluidsynth") is not None
+
+
+def cache_dir() -> Path:
+    """User cache folder of rendered one-shots ($XDG_CACHE_HOME/chart-hero/gm-oneshots)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "chart-hero" / "gm-oneshots"
+
+
+def _cache_path(sf2: Path, program: int) -> Path:
+    st = sf2.stat()
+    tag = hashlib.sha1(f"{sf2.resolve()}:{st.st_size}:{CACHE_VERSION}".encode()).hexdigest()[:10]
+    return cache_dir() / f"{sf2.stem}-{tag}" / f"prog{program:03d}.npz"
+
+
+def write_oneshot_midi(path: Path, program: int, notes=RENDERED_NOTES, velocities=VELOCITIES) -> None:
+    """A MIDI file playing each (note, velocity) once on channel 10, SLOT_S apart."""
+    import mido
+
+    tpb, bpm = 480, 120.0
+    slot_ticks = int(SLOT_S * bpm / 60 * tpb)
+    mid = mido.MidiFile(ticks_per_beat=tpb)
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    track.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm), time=0))
+    track.append(mido.Message("program_change", channel=9, program=program, time=0))
+    first = True
+    for note in notes:
+        for vel in velocities:
+            track.append(mido.Message("note_on", channel=9, note=note, velocity=vel, time=0 if first else 10))
+            track.append(mido.Message("note_off", channel=9, note=note, velocity=0, time=slot_ticks - 10))
+            first = False
+    mid.save(str(path))
+
+
+def render_midi_file(midi: Path, wav: Path, sf2: Path, gain: float = 0.6) -> None:
+    """Render a MIDI file to a 44.1 kHz wav with the fluidsynth CLI (reverb and chorus off)."""
+    cmd = ["fluidsynth", "-ni", "-g", str(gain), "-r", str(SAMPLE_RATE), "-R", "0", "-C", "0",
+           "-F", str(wav), str(sf2), str(midi)]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+
+
+def render_oneshots(sf2: Path, program: int) -> dict[tuple[int, int], np.ndarray]:
+    """(note, velocity) -> trimmed one-shot, rendered by fluidsynth (not cached)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        mid, wav = Path(tmp) / "oneshots.mid", Path(tmp) / "oneshots.wav"
+        write_oneshot_midi(mid, program)
+        render_midi_file(mid, wav, sf2)
+        audio = load_mono(wav)
+    slot = int(SLOT_S * SAMPLE_RATE)
+    out, i = {}, 0
+    for note in RENDERED_NOTES:
+        for vel in VELOCITIES:
+            seg = audio[i * slot:(i + 1) * slot]
+            i += 1
+            if seg.size and np.max(np.abs(seg)) > 1e-4:
+                out[(note, vel)] = trim_sample(seg)
+    return out
+
+
+def load_oneshots(sf2: Path, program: int) -> dict[tuple[int, int], np.ndarray]:
+    """One-shots from the cache, rendering and caching them on first use."""
+    path = _cache_path(sf2, program)
+    if path.is_file():
+        with np.load(path) as z:
+            return {(int(k.split("_")[0]), int(k.split("_")[1])): z[k].astype(np.float32) for k in z.files}
+    shots = render_oneshots(sf2, program)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, **{f"{n}_{v}": x.astype(np.float16) for (n, v), x in shots.items()})
+    tmp.replace(path)
+    return shots
+
+
+def kit_from_oneshots(name: str, shots: dict[tuple[int, int], np.ndarray], electronic: bool = False) -> Kit:
+    """A Kit from (note, velocity) one-shots: one instrument per GM note, a layer per velocity."""
+    instruments = []
+    for note in sorted({n for n, _ in shots}):
+        vels = sorted(v for n, v in shots if n == note)
+        edges = [0.0] + [(a + b) / 2 / 127 for a, b in zip(vels, vels[1:])] + [1.0]
+        layers = [Layer(edges[i], edges[i + 1], [shots[(note, v)]]) for i, v in enumerate(vels)]
+        gm_name, label = GM_DRUMS[note]
+        instruments.append(Instrument(f"{note} {gm_name}", label, layers))
+    return Kit(name, "gm", instruments, electronic=electronic)
+
+
+@lru_cache(maxsize=16)
+def load_gm_kit(program: int, sf2: str | None = None) -> Kit:
+    """The GM drum kit `program` of a SoundFont (default: the installed FluidR3_GM)."""
+    path = Path(sf2) if sf2 else find_soundfont()
+    if path is None or not fluidsynth_available() and not _cache_path(path, program).is_file():
+        raise FileNotFoundError("needs fluidsynth and a GM SoundFont (apt install fluidsynth fluid-soundfont-gm)")
+    name = f"{path.stem} {GM_KIT_PROGRAMS.get(program, f'prog{program}')}"
+    return kit_from_oneshots(name, load_oneshots(path, program), electronic=program in ELECTRONIC_PROGRAMS)
+
+
+def gm_kit_programs() -> list[int]:
+    """Programs loadable here (empty when fluidsynth or the SoundFont is missing)."""
+    sf2 = find_soundfont()
+    if sf2 is None or not (fluidsynth_available() or any(_cache_path(sf2, p).is_file() for p in GM_KIT_PROGRAMS)):
+        return []
+    return sorted(GM_KIT_PROGRAMS)

@@ -1,0 +1,181 @@
+"""Render a pattern with a kit: per-group stems, close/overhead/room mics with bleed, and labels."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, NamedTuple
+
+import numpy as np
+from scipy import signal
+
+from app.constants import DRUM_CLASS_INDEX, DRUM_CLASSES, SAMPLE_RATE
+from app.training.synth import augment
+from app.training.synth.kit import ONSET_PREROLL, Instrument, Kit
+from app.training.synth.pattern import Pattern
+
+SR = SAMPLE_RATE
+GROUPS = ("kick", "snare", "toms", "hihat", "cymbals", "perc")
+GROUP_OF = {"kick": "kick", "snare_head": "snare", "snare_rim": "snare", "hihat_closed": "hihat",
+            "hihat_open": "hihat", "hihat_pedal": "hihat", "ride_body": "cymbals", "ride_bell": "cymbals",
+            "crash": "cymbals", "tom_high": "toms", "tom_mid": "toms", "tom_floor": "toms", None: "perc"}
+CLOSE = {"kick": 1.0, "snare": 1.0, "toms": 1.0, "hihat": 0.7, "cymbals": 0.0, "perc": 0.0}
+OVERHEAD = {"kick": 0.2, "snare": 0.5, "toms": 0.5, "hihat": 0.6, "cymbals": 1.0, "perc": 1.0}
+ROOM = {"kick": 0.6, "snare": 0.6, "toms": 0.6, "hihat": 0.4, "cymbals": 0.6, "perc": 0.6}
+"""Microphone gains per instrument group: close mics (none on cymbals), overheads, room."""
+
+
+class Label(NamedTuple):
+    """A labelled onset: time of the audible attack (s), class in DRUM_CLASSES, velocity 0..1."""
+    time_s: float
+    cls: str
+    velocity: float
+
+
+@dataclass
+class MixSettings:
+    """How a render is mixed: velocity curve, per-group gain and tuning, mic levels and rooms."""
+    velocity_gamma: float = 1.0
+    group_gain_db: dict = field(default_factory=dict)
+    group_pitch_st: dict = field(default_factory=dict)
+    close_db: float = 0.0
+    overhead_db: float = -120.0
+    room_db: float = -120.0
+    overhead_delay_s: float = 0.0
+    room_delay_s: float = 0.008
+    overhead_hp_hz: float = 400.0
+    room_rt_s: float = 0.4
+    choke_fade_s: float = 0.01
+    soft_darken: bool = True
+
+    @classmethod
+    def dry(cls) -> "MixSettings":
+        """Close mics only, no processing: for tests and clean references."""
+        return cls(soft_darken=False)
+
+    @classmethod
+    def random(cls, rng: np.random.Generator) -> "MixSettings":
+        u = rng.uniform
+        return cls(
+            velocity_gamma=float(u(0.7, 1.8)),
+            group_gain_db={g: float(u(-5, 5)) for g in GROUPS},
+            group_pitch_st={g: float(u(-1.5, 1.5)) if rng.random() < 0.3 else 0.0 for g in GROUPS},
+            close_db=0.0, overhead_db=float(u(-12, 0)), room_db=float(u(-24, -6)),
+            overhead_delay_s=float(u(0.0005, 0.003)), room_delay_s=float(u(0.004, 0.02)),
+            overhead_hp_hz=float(u(150, 1200)), room_rt_s=float(u(0.15, 1.0)),
+            choke_fade_s=float(u(0.004, 0.02)))
+
+
+def _choke_times(hits: list[tuple[float, Instrument, float]]) -> list[float | None]:
+    """For each hit, when the next hit of its choke group silences it (None: rings out)."""
+    out: list[float | None] = [None] * len(hits)
+    last: dict[str, int] = {}
+    for i, (t, inst, _) in enumerate(hits):
+        g = inst.choke_group
+        if g is None:
+            continue
+        if g in last:
+            out[last[g]] = t
+        last[g] = i
+    return out
+
+
+def render_stems(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixSettings | None = None
+                 ) -> tuple[dict[str, np.ndarray], list[Label]]:
+    """Dry per-group stems (float32, pattern length) and the labels of what was played."""
+    mix = mix or MixSettings.dry()
+    n = int(np.ceil(pattern.duration_s * SR))
+    stems = {g: np.zeros(n, np.float32) for g in GROUPS}
+    played = []
+    for h in pattern.hits:
+        inst = kit.pick(h.part, rng)
+        if inst is not None:
+            played.append((h.time_s, inst, h.velocity))
+    played.sort(key=lambda x: x[0])
+    chokes = _choke_times(played)
+    labels, pitched = [], {}
+    for (t, inst, vel), choke in zip(played, chokes):
+        group = GROUP_OF[inst.label]
+        x = inst.sample(vel, rng)
+        st = mix.group_pitch_st.get(group, 0.0)
+        if st:
+            key = (id(x), st)
+            if key not in pitched:
+                pitched[key] = augment.pitch_shift(x, st)
+            x = pitched[key]
+        gamma = mix.velocity_gamma * (0.5 if len(inst.layers) >= 3 else 1.0)
+        amp = vel ** gamma * 10 ** (mix.group_gain_db.get(group, 0.0) / 20)
+        if mix.soft_darken and len(inst.layers) == 1 and vel < 0.7:
+            k = 0.15 + 0.8 * vel / 0.7                           # one-pole low-pass: softer is darker
+            x = signal.lfilter([k], [1, k - 1], x).astype(np.float32)
+        start = int(round(t * SR)) - ONSET_PREROLL
+        if choke is not None:
+            keep = max(1, int(round((choke - t) * SR)) + ONSET_PREROLL)
+            fade = max(1, int(mix.choke_fade_s * SR))
+            if keep < len(x):
+                x = x[: keep + fade].copy()
+                x[keep:] *= np.linspace(1, 0, len(x) - keep, dtype=np.float32)
+        lo, hi = max(0, start), min(n, start + len(x))
+        if hi > lo:
+            stems[group][lo:hi] += amp * x[lo - start: hi - start]
+            if inst.label is not None and t < pattern.duration_s:
+                labels.append(Label(float(t), inst.label, float(vel)))
+    return stems, labels
+
+
+def _delay(x: np.ndarray, delay_s: float) -> np.ndarray:
+    d = int(round(delay_s * SR))
+    return np.concatenate([np.zeros(d, np.float32), x[: len(x) - d]]) if d > 0 else x
+
+
+def mix_stems(stems: dict[str, np.ndarray], mix: MixSettings, rng: np.random.Generator,
+              stem_fx: dict[str, Callable[[np.ndarray], np.ndarray]] | None = None) -> np.ndarray:
+    """Close mics (with per-group fx) + high-passed, delayed overheads + delayed room with reverb."""
+    n = len(next(iter(stems.values())))
+    close, over, room = (np.zeros(n, np.float32) for _ in range(3))
+    mics = mix.overhead_db > -100                           # without overheads every group is close-miked
+    for g, x in stems.items():
+        if not np.any(x):
+            continue
+        c = CLOSE[g] if mics else 1.0
+        close += c * (stem_fx[g](x) if stem_fx and g in stem_fx else x)
+        over += OVERHEAD[g] * x
+        room += ROOM[g] * x
+    out = close * 10 ** (mix.close_db / 20)
+    if mics:
+        over = augment.apply_filter(over, "highpass", mix.overhead_hp_hz)
+        out += _delay(over, mix.overhead_delay_s) * 10 ** (mix.overhead_db / 20)
+    if mix.room_db > -100:
+        wet = signal.oaconvolve(room, augment.reverb_ir(rng, mix.room_rt_s, 0.0))[:n]
+        room = augment.apply_filter(0.5 * room + wet, "lowpass", 6000)
+        out += _delay(room, mix.room_delay_s) * 10 ** (mix.room_db / 20)
+    return out.astype(np.float32)
+
+
+def label_offset_s(label: str, mix: MixSettings) -> float:
+    """When a class is first heard: at once through a close mic, else via the overheads."""
+    return 0.0 if CLOSE[GROUP_OF[label]] > 0 or mix.overhead_db <= -100 else mix.overhead_delay_s
+
+
+def render(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixSettings | None = None,
+           stem_fx: dict | None = None) -> tuple[np.ndarray, list[Label]]:
+    """Audio (float32 mono, SAMPLE_RATE, pattern length) and labels sorted by time.
+
+    Labels mark the sample's attack (leading silence trimmed at load) plus the mic delay;
+    unlabelled percussion sounds but has no label; side-stick is labelled snare_rim."""
+    mix = mix or MixSettings.dry()
+    stems, labels = render_stems(pattern, kit, rng, mix)
+    audio = mix_stems(stems, mix, rng, stem_fx)
+    labels = sorted((Label(l.time_s + label_offset_s(l.cls, mix), l.cls, l.velocity) for l in labels),
+                    key=lambda l: (l.time_s, l.cls))
+    return audio, labels
+
+
+def labels_to_arrays(labels: list[Label]) -> dict[str, np.ndarray]:
+    """Labels as arrays: onset_s float64, class_index int16 (DRUM_CLASSES), velocity float32."""
+    return {"onset_s": np.array([l.time_s for l in labels], np.float64),
+            "class_index": np.array([DRUM_CLASS_INDEX[l.cls] for l in labels], np.int16),
+            "velocity": np.array([l.velocity for l in labels], np.float32)}
+
+
+def arrays_to_labels(arrays: dict[str, np.ndarray]) -> list[Label]:
+    return [Label(float(t), DRUM_CLASSES[int(c)], float(v))
+            for t, c, v in zip(arrays["onset_s"], arrays["class_index"], arrays["velocity"])]

@@ -1,0 +1,67 @@
+"""Rendering: labels at the audible attack, hi-hat choke, unlabelled percussion, determinism."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.constants import DRUM_CLASSES, SAMPLE_RATE
+from app.training.synth.pattern import Hit, Pattern
+from app.training.synth.procedural_kit import procedural_kit
+from app.training.synth.render import MixSettings, arrays_to_labels, labels_to_arrays, render
+
+SR = SAMPLE_RATE
+
+
+def _pattern(hits: list[Hit], duration_s: float = 2.0) -> Pattern:
+    return Pattern(hits, 120.0, (4, 4), duration_s, "test", "test")
+
+
+def _energy_onset_s(audio: np.ndarray, around_s: float) -> float:
+    """First sample within 20 dB of the local peak, searching from 20 ms before `around_s`."""
+    lo = int((around_s - 0.02) * SR)
+    seg = np.abs(audio[lo: lo + int(0.08 * SR)])
+    return (lo + int(np.argmax(seg >= 0.1 * seg.max()))) / SR
+
+
+@pytest.mark.parametrize("mix", ["dry", "mics"])
+@pytest.mark.parametrize("cls", DRUM_CLASSES)
+def test_label_is_within_2_ms_of_the_energy_onset(cls: str, mix: str) -> None:
+    rng = np.random.default_rng(0)
+    settings = MixSettings.dry() if mix == "dry" else MixSettings.random(np.random.default_rng(1))
+    t = 0.3137
+    audio, labels = render(_pattern([Hit(t, cls, 0.9)], 1.5), procedural_kit(0), rng, settings)
+    assert [l.cls for l in labels] == [cls]
+    assert abs(_energy_onset_s(audio, labels[0].time_s) - labels[0].time_s) < 0.002
+
+
+def test_hihat_is_choked_by_the_next_hihat() -> None:
+    kit, rng = procedural_kit(0), np.random.default_rng(0)
+    ring, _ = render(_pattern([Hit(0.2, "hihat_open", 1.0)]), kit, rng)
+    choked, labels = render(_pattern([Hit(0.2, "hihat_open", 1.0), Hit(0.5, "hihat_pedal", 0.5)]), kit, rng)
+    assert [l.cls for l in labels] == ["hihat_open", "hihat_pedal"]
+    late = slice(int(0.7 * SR), int(1.2 * SR))
+    assert np.sqrt(np.mean(choked[late] ** 2)) < 0.1 * np.sqrt(np.mean(ring[late] ** 2))
+
+
+def test_other_percussion_sounds_but_is_unlabelled_and_side_stick_is_snare_rim() -> None:
+    audio, labels = render(_pattern([Hit(0.2, "other", 1.0), Hit(1.0, "snare_rim", 1.0)]),
+                           procedural_kit(0), np.random.default_rng(0))
+    assert np.max(np.abs(audio[int(0.2 * SR): int(0.4 * SR)])) > 0.05
+    assert [l.cls for l in labels] == ["snare_rim"]
+
+
+def test_render_is_deterministic_and_label_arrays_round_trip() -> None:
+    hits = [Hit(0.1 + 0.11 * i, DRUM_CLASSES[i % 12], 0.2 + 0.06 * i) for i in range(12)]
+    a1, l1 = render(_pattern(hits), procedural_kit(0), np.random.default_rng(9), MixSettings.random(np.random.default_rng(2)))
+    a2, l2 = render(_pattern(hits), procedural_kit(0), np.random.default_rng(9), MixSettings.random(np.random.default_rng(2)))
+    np.testing.assert_array_equal(a1, a2)
+    assert l1 == l2 and a1.dtype == np.float32 and len(a1) == 2 * SR
+    back = arrays_to_labels(labels_to_arrays(l1))
+    assert [(round(l.time_s, 9), l.cls) for l in back] == [(round(l.time_s, 9), l.cls) for l in l1]
+
+
+def test_velocity_changes_level() -> None:
+    kit = procedural_kit(0)
+    soft, _ = render(_pattern([Hit(0.2, "snare_head", 0.2)]), kit, np.random.default_rng(0))
+    loud, _ = render(_pattern([Hit(0.2, "snare_head", 1.0)]), kit, np.random.default_rng(0))
+    assert np.max(np.abs(loud)) > 2 * np.max(np.abs(soft))
