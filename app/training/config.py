@@ -1,0 +1,68 @@
+"""Training configuration: a typed, commented YAML preset (resources/training/*.yaml)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass
+class Stage:
+    """A training stage: `steps` optimiser steps with these loss weight overrides."""
+
+    name: str
+    steps: int
+    lr: float | None = None
+    loss: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TrainConfig:
+    run_dir: str = "~/.cache/chart-hero/runs/drums"
+    seed: int = 1
+    threads: int = 2
+    train_data: list[str] = field(default_factory=list)
+    val_data: list[str] = field(default_factory=list)
+    train_limit: int | None = None
+    val_limit: int | None = None
+    crop_s: float = 4.0
+    batch_size: int = 16
+    dilation: int = 1
+    features: dict[str, Any] = field(default_factory=dict)
+    model: dict[str, Any] = field(default_factory=dict)
+    loss: dict[str, Any] = field(default_factory=dict)
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    grad_clip: float = 5.0
+    stages: list[Stage] = field(default_factory=lambda: [Stage("full", 1000)])
+    eval_every: int = 200
+    lr_drop_patience: int = 3
+    lr_drop_factor: float = 0.5
+    early_stop_patience: int = 8
+    decode_preset: str = "conservative"
+
+    @property
+    def total_steps(self) -> int:
+        return sum(s.steps for s in self.stages)
+
+    @property
+    def run_path(self) -> Path:
+        return Path(self.run_dir).expanduser()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
+    """Read a YAML training config; unknown keys are an error (a typo must not train silently)."""
+    raw = yaml.safe_load(Path(path).read_text()) or {}
+    raw.update(overrides or {})
+    known = {f.name for f in fields(TrainConfig)}
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"{path}: unknown training settings {sorted(unknown)}")
+    if "stages" in raw:
+        raw["stages"] = [Stage(**s) for s in raw["stages"]]
+    return TrainConfig(**raw)
