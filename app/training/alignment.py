@@ -8,7 +8,7 @@ import numpy as np
 from app.constants import HOP_LENGTH, SAMPLE_RATE
 
 MAX_OFFSET_S = 1.0
-DRIFT_WINDOW_S = 20.0
+DRIFT_WINDOW_S = 6.0
 MAX_RESIDUAL_MS = 30.0
 ENVELOPE_LEAD_S = 0.0056
 """The flux envelope's centred 1024-sample windows see an attack about one hop early (measured on

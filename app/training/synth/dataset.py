@@ -1,8 +1,6 @@
 """Synthetic training examples from a seed, .npz shards with a manifest, and the held-out test set."""
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -159,36 +157,18 @@ def example_seed(seed: int, index: int) -> int:
 def write_shards(out_dir: str | Path, n: int, seed: int, config: SynthConfig | None = None,
                  per_shard: int = 64, on_progress=None) -> Path:
     """Render `n` examples into `out_dir/shard-XXXXX.npz` (audio int16 + labels) and manifest.json."""
+    from app.training.shards import write_examples
+
     config = config or SynthConfig()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    shards = []
-    for s0 in range(0, n, per_shard):
-        audios, labels, infos = [], [], []
-        for i in range(s0, min(n, s0 + per_shard)):
-            a, l, inf = render_example(example_seed(seed, i), config)
-            audios.append(np.round(a * 32767).astype(np.int16))
-            labels.append(labels_to_arrays(l))
-            infos.append(inf)
+
+    def examples():
+        for i in range(n):
+            audio, labels, info = render_example(example_seed(seed, i), config)
             if on_progress:
                 on_progress(i + 1, n)
-        name = f"shard-{s0 // per_shard:05d}.npz"
-        arrays = {"audio": np.concatenate(audios),
-                  "audio_offsets": np.cumsum([0] + [len(a) for a in audios]).astype(np.int64),
-                  "label_offsets": np.cumsum([0] + [len(l["onset_s"]) for l in labels]).astype(np.int64)}
-        for key in ("onset_s", "class_index", "velocity"):
-            arrays[key] = np.concatenate([l[key] for l in labels])
-        tmp = out / (name + ".tmp.npz")
-        np.savez(tmp, **arrays)
-        os.replace(tmp, out / name)
-        shards.append({"file": name, "examples": infos})
-    manifest = {"version": SHARD_VERSION, "sample_rate": SAMPLE_RATE, "classes": list(DRUM_CLASSES),
-                "audio": "int16 / 32767", "n": n, "seed": seed, "config": asdict(config),
-                "held_out": {k: list(v) for k, v in HELD_OUT.items()}, "shards": shards}
-    tmp = out / "manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=1))
-    os.replace(tmp, out / "manifest.json")
-    return out / "manifest.json"
+            yield audio, labels_to_arrays(labels), info
+    return write_examples(out_dir, examples(), per_shard, {
+        "seed": seed, "config": asdict(config), "held_out": {k: list(v) for k, v in HELD_OUT.items()}})
 
 
 def read_shard(path: str | Path) -> list[tuple[np.ndarray, dict[str, np.ndarray]]]:

@@ -1,0 +1,56 @@
+"""`chart-hero dataset synth|build`: render synthetic training shards, or build shards from song folders."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("dataset", help="make training data (synthetic renders or Clone Hero song folders)")
+    dsub = p.add_subparsers(dest="dataset_command", metavar="KIND", required=True)
+    s = dsub.add_parser("synth", help="render synthetic drum examples into shards")
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--examples", type=int, default=640, help="number of examples (30 s each by default)")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--split", choices=("train", "test"), default="train",
+                   help="test: held-out kits and patterns only")
+    s.add_argument("--duration", type=float, default=30.0, help="seconds per example")
+    s.set_defaults(run=run_synth)
+    b = dsub.add_parser("build", help="turn Clone Hero song folders into aligned training shards")
+    b.add_argument("roots", nargs="+", type=Path, help="folders searched for song folders")
+    b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--seed", type=int, default=1, help="seed of the train/val/test split")
+    b.set_defaults(run=run_build)
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from app.training.synth.dataset import SynthConfig, write_shards
+
+    bar = tqdm(total=args.examples, unit="example")
+
+    def progress(i: int, n: int) -> None:
+        bar.n = i
+        bar.refresh()
+    manifest = write_shards(args.out, args.examples, args.seed,
+                            SynthConfig(duration_s=args.duration, split=args.split), on_progress=progress)
+    bar.close()
+    print(f"wrote {manifest}")
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from app.training.chart_dataset import build_dataset
+
+    bar = tqdm(unit="song")
+
+    def progress(frac: float, msg: str = "") -> None:
+        bar.set_postfix_str(msg[-40:])
+        bar.update(0)
+    report = build_dataset(args.roots, args.out, seed=args.seed, on_progress=progress)
+    bar.close()
+    print(report.summary())
+    return 0 if report.kept else 1
