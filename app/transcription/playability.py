@@ -1,0 +1,38 @@
+"""Make decoded notes playable in Clone Hero: no chords within 15 ms of each other, at most two pads."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from app.domain.lanes import Lane
+from app.domain.notes import Note
+from app.domain.tempo_map import TempoMap
+
+MIN_CHORD_GAP_MS = 20.0
+"""Chords closer than this merge into the earlier one (scan-chart calls <= 15 ms a broken note)."""
+
+PAD_PRIORITY = {(Lane.RED, False): 0, (Lane.GREEN, True): 1, (Lane.BLUE, True): 2, (Lane.YELLOW, True): 3,
+                (Lane.YELLOW, False): 4, (Lane.BLUE, False): 5, (Lane.GREEN, False): 6}
+"""Which pads survive a 3-pad chord: snare, then crash, ride, hi-hat, then toms high to low."""
+
+
+def make_playable(notes: Sequence[Note], tempo_map: TempoMap,
+                  min_gap_ms: float = MIN_CHORD_GAP_MS) -> tuple[list[Note], int]:
+    """(playable notes, number of notes dropped): close chords merged, chords cut to two pads + kick."""
+    chords: list[tuple[int, float, dict[Lane, Note]]] = []
+    dropped = 0
+    for n in sorted(notes):
+        t_ms = tempo_map.tick_to_s(n.tick) * 1000
+        if chords and t_ms - chords[-1][1] < min_gap_ms:
+            tick, _, lanes = chords[-1]
+            if n.lane in lanes:
+                dropped += 1
+            else:
+                lanes[n.lane] = n.with_(tick=tick)
+            continue
+        chords.append((n.tick, t_ms, {n.lane: n}))
+    out: list[Note] = []
+    for _, _, lanes in chords:
+        pads = sorted((n for n in lanes.values() if n.lane.is_pad), key=lambda n: PAD_PRIORITY[(n.lane, n.cymbal)])
+        dropped += max(0, len(pads) - 2)
+        out += [n for n in lanes.values() if not n.lane.is_pad] + pads[:2]
+    return sorted(out), dropped
