@@ -135,6 +135,21 @@ def resample(audio: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
     return np.ascontiguousarray(y.T if x.ndim == 2 else y, dtype=np.float32)
 
 
+WRITE_CHUNK_FRAMES = 32768
+"""libsndfile's Vorbis encoder crashes (segfault) on one large write: minutes of audio go in chunks."""
+
+
+def write_chunked(target, frames: np.ndarray, sr: int, **kwargs) -> None:
+    """soundfile write of (n,) or (n, channels) float frames in WRITE_CHUNK_FRAMES pieces.
+
+    `target` is a path or a binary file object; kwargs go to soundfile.SoundFile (format, subtype, ...).
+    """
+    channels = 1 if frames.ndim == 1 else frames.shape[1]
+    with sf.SoundFile(target, "w", int(sr), channels, **kwargs) as fh:
+        for i in range(0, len(frames), WRITE_CHUNK_FRAMES):
+            fh.write(frames[i:i + WRITE_CHUNK_FRAMES])
+
+
 def write_audio(path: str | Path, audio: np.ndarray, sr: int) -> Path:
     """Write (n,) or (channels, n) float audio atomically as ogg vorbis (quality 0.8), wav or flac.
 
@@ -158,7 +173,7 @@ def write_audio(path: str | Path, audio: np.ndarray, sr: int) -> Path:
         raise ChartFileError(path, f"cannot write audio type '{path.suffix}' (use .ogg, .wav or .flac)")
     try:
         with atomic_path(path) as tmp:
-            sf.write(str(tmp), x, int(sr), **kwargs)
+            write_chunked(str(tmp), x, int(sr), **kwargs)
     except ChartFileError:
         raise
     except Exception as exc:

@@ -8,7 +8,10 @@ from typing import Iterable, Iterator
 from app.domain.lanes import Dynamic, Lane
 
 
-@dataclass(frozen=True)
+_CYMBAL_LANES = frozenset((Lane.YELLOW, Lane.BLUE, Lane.GREEN))
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """One drum gem at `tick` on `lane`.
 
@@ -24,16 +27,19 @@ class Note:
     flam: bool = False
 
     def __post_init__(self) -> None:
+        lane = self.lane
+        if type(lane) is not Lane:
+            lane = Lane(lane)
+            object.__setattr__(self, "lane", lane)
         if self.tick < 0:
             raise ValueError(f"note tick must be >= 0, got {self.tick}")
-        if not isinstance(self.lane, Lane):
-            object.__setattr__(self, "lane", Lane(self.lane))
-        if self.cymbal and not self.lane.can_be_cymbal:
-            raise ValueError(f"{self.lane.name} cannot be a cymbal")
-        if self.double_kick and self.lane is not Lane.KICK:
+        if self.cymbal and lane not in _CYMBAL_LANES:
+            raise ValueError(f"{lane.name} cannot be a cymbal")
+        if lane is Lane.KICK:
+            if self.dynamic is not Dynamic.NORMAL or self.flam:
+                raise ValueError("kicks carry no accent, ghost or flam")
+        elif self.double_kick:
             raise ValueError("only kicks can be 2x kicks")
-        if self.lane is Lane.KICK and (self.dynamic is not Dynamic.NORMAL or self.flam):
-            raise ValueError("kicks carry no accent, ghost or flam")
 
     @property
     def key(self) -> tuple[int, int]:

@@ -161,8 +161,10 @@ def _copy_audio(src: Path, dest_dir: Path, stem: str) -> Path:
     dest = dest_dir / f"{stem}.ogg"
     try:
         import soundfile as sf
+
+        from app.audio.decode import write_chunked
         data, sr = sf.read(str(src), dtype="float32", always_2d=True)
-        sf.write(str(dest), data, sr, format="OGG", subtype="VORBIS")
+        write_chunked(str(dest), data.clip(-1, 1), sr, format="OGG", subtype="VORBIS")
     except Exception as exc:
         raise ChartFileError(src, f"cannot re-encode to ogg ({exc})") from None
     return dest

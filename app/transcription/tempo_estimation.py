@@ -79,18 +79,65 @@ def local_tempo_bpm(envelope: np.ndarray, frame_rate: float, window_s: float = 8
     return np.interp(np.arange(len(envelope)), centres, bpms[path])
 
 
-def track_beats(envelope: np.ndarray, frame_rate: float, hop_length: int = 256) -> np.ndarray:
-    """Beat times (s): dynamic-programming beat tracking (Ellis 2007, librosa) that follows the
-    local tempo, so songs that change tempo keep their beats."""
-    import librosa
+def dp_beats(envelope: np.ndarray, period_frames: np.ndarray, tightness: float = 100.0) -> np.ndarray:
+    """Beat frames by dynamic programming (Ellis 2007) with a per-frame beat period.
 
+    score[t] = local[t] + max over tau in [t - 2P, t - P/2] of score[tau] - tightness * log((t - tau) / P)^2,
+    where local is the envelope smoothed over a tenth of a beat; the best end is traced back.
+    """
+    env = envelope / (envelope.std() + 1e-9)
+    n = len(env)
+    median_p = float(np.median(period_frames))
+    win = max(1, int(round(median_p / 16)))
+    local = np.convolve(env, np.exp(-0.5 * (np.arange(-2 * win, 2 * win + 1) / win) ** 2), mode="same")
+    score = local.copy()
+    back = np.full(n, -1, dtype=np.int64)
+    penalties: dict[int, np.ndarray] = {}
+    for t in range(n):
+        p = int(round(period_frames[t]))
+        lo, hi = t - 2 * p, t - p // 2
+        if hi < 0 or p < 2:
+            continue
+        pen = penalties.get(p)
+        if pen is None:  # distances 2p .. p/2, matching score[lo .. hi]
+            dist = np.arange(2 * p, p // 2 - 1, -1, dtype=np.float64)
+            pen = penalties[p] = tightness * np.log(dist / p) ** 2
+        start = max(lo, 0)
+        cand = score[start:hi + 1] - pen[start - lo:]
+        k = int(np.argmax(cand))
+        if cand[k] > 0:
+            score[t] = local[t] + cand[k]
+            back[t] = start + k
+    # the last beat: the best score within the final beat period, then follow the back pointers
+    tail = max(0, n - int(round(period_frames[-1])) - 1)
+    t = tail + int(np.argmax(score[tail:]))
+    beats = []
+    while t >= 0:
+        beats.append(t)
+        t = int(back[t])
+    beats = np.array(beats[::-1], dtype=np.int64)
+    # trim weak beats at both ends (silence before the song starts and after it ends)
+    strength = local[beats]
+    keep = strength >= 0.5 * np.median(strength)
+    if keep.any():
+        first, last = np.argmax(keep), len(keep) - np.argmax(keep[::-1])
+        beats = beats[first:last]
+    return beats
+
+
+def track_beats(envelope: np.ndarray, frame_rate: float, hop_length: int = 256) -> np.ndarray:
+    """Beat times (s) following the local tempo, so songs that change tempo keep their beats."""
     if len(envelope) < frame_rate * 2 or envelope.max() <= 0:
         return np.zeros(0)
     bpm = local_tempo_bpm(envelope, frame_rate)
-    _, frames = librosa.beat.beat_track(onset_envelope=envelope, sr=frame_rate * hop_length,
-                                        hop_length=hop_length, bpm=bpm, tightness=100, trim=True)
-    times = np.asarray(frames, dtype=np.float64) / frame_rate
-    return _fix_octave(times)
+    frames = dp_beats(envelope, 60.0 * frame_rate / bpm)
+    # refine each beat to the envelope's peak within one frame
+    env = envelope
+    refined = []
+    for f in frames:
+        lo, hi = max(f - 1, 0), min(f + 2, len(env))
+        refined.append(lo + int(np.argmax(env[lo:hi])))
+    return _fix_octave(np.asarray(refined, dtype=np.float64) / frame_rate)
 
 
 def _fix_octave(times: np.ndarray) -> np.ndarray:

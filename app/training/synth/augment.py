@@ -141,9 +141,9 @@ def codec_roundtrip(x: np.ndarray, fmt: str = "ogg", quality: float = 0.3) -> np
     buf = io.BytesIO()
     fmt_ = "OGG" if fmt == "ogg" else "MP3"
     sub = "VORBIS" if fmt == "ogg" else "MPEG_LAYER_III"
-    with sf.SoundFile(buf, "w", SR, 1, format=fmt_, subtype=sub,
-                      compression_level=float(np.clip(1 - quality, 0, 1))) as f:
-        f.write(np.clip(x, -1, 1).astype(np.float32))
+    from app.audio.decode import write_chunked
+    write_chunked(buf, np.clip(x, -1, 1).astype(np.float32), SR, format=fmt_, subtype=sub,
+                  compression_level=float(np.clip(1 - quality, 0, 1)))
     buf.seek(0)
     y, _ = sf.read(buf, dtype="float32")
     y = y.reshape(len(y), -1).mean(axis=1)

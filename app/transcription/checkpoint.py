@@ -1,0 +1,204 @@
+"""Self-describing model checkpoints: atomic save with sha256, strict validated load, one-line errors."""
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import torch
+
+from app.constants import DRUM_CLASSES
+from app.io.atomic import atomic_path
+from app.io.errors import ChartFileError
+from app.transcription.features import FeatureParams
+from app.transcription.model import MODEL_CLASSES
+
+FORMAT = "chart-hero-drum-model"
+SCHEMA_VERSION = 1
+MAX_TIMING_OFFSET_MS = 200.0
+
+
+class CheckpointError(ChartFileError):
+    """A model file that is damaged, foreign or does not match its declared architecture."""
+
+
+@dataclass
+class Calibration:
+    """Decode calibration measured on validation data.
+
+    thresholds: class -> peak threshold (0..1); timing_offsets_ms: class -> milliseconds *added*
+    to every decoded time of that class (a model that fires 4 ms late carries -4.0).
+    """
+
+    thresholds: dict[str, float] = field(default_factory=dict)
+    timing_offsets_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        return {"thresholds": {k: float(v) for k, v in self.thresholds.items()},
+                "timing_offsets_ms": {k: float(v) for k, v in self.timing_offsets_ms.items()}}
+
+
+@dataclass
+class ModelBundle:
+    """A loaded model ready for inference, with everything its checkpoint declared."""
+
+    model: torch.nn.Module
+    feature_params: FeatureParams
+    classes: tuple[str, ...]
+    calibration: Calibration
+    training_summary: dict[str, Any]
+    created_s: float
+    path: Path | None = None
+    sha256: str | None = None
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def weights_digest(state: Mapping[str, torch.Tensor]) -> str:
+    """sha256 over names, shapes, dtypes and bytes of a state dict (catches bit rot inside the zip)."""
+    h = hashlib.sha256()
+    for name in sorted(state):
+        t = state[name].detach().cpu().contiguous()
+        h.update(f"{name}:{tuple(t.shape)}:{t.dtype};".encode())
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
+
+
+def _plain(value: Any, where: str) -> Any:
+    """Check that `value` holds only plain types (what weights_only loading accepts)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, where) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, where) for k, v in value.items()}
+    raise TypeError(f"{where}: {type(value).__name__} is not a plain type")
+
+
+def save_checkpoint(path: str | Path, model: torch.nn.Module, feature_params: FeatureParams,
+                    calibration: Calibration | None = None, training_summary: Mapping[str, Any] | None = None,
+                    classes: tuple[str, ...] | None = None) -> str:
+    """Write `model` (eval copy of its weights) and its description atomically; return the file's sha256."""
+    name = type(model).__name__
+    if name not in MODEL_CLASSES:
+        raise ValueError(f"unknown model class {name}")
+    classes = tuple(classes or model.classes)
+    calibration = calibration or Calibration()
+    state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    payload = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "model_class": name,
+        "model_kwargs": _plain(dict(model.init_kwargs), "model_kwargs"),
+        "state_dict": state,
+        "weights_sha256": weights_digest(state),
+        "feature_params": feature_params.to_dict(),
+        "classes": list(classes),
+        "calibration": calibration.to_dict(),
+        "training_summary": _plain(dict(training_summary or {}), "training_summary"),
+        "created_s": time.time(),
+    }
+    _validate(payload, Path(path))  # never write a file that could not be loaded back
+    with atomic_path(path) as tmp:
+        torch.save(payload, tmp)
+    return file_sha256(path)
+
+
+def load_checkpoint(path: str | Path) -> ModelBundle:
+    """Load and validate a checkpoint; the model comes back in eval mode on the CPU.
+
+    Raises CheckpointError(path, one-line reason) for a missing, damaged, foreign or mismatched file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(path, "no such model file")
+    try:
+        payload = torch.load(path, weights_only=True, map_location="cpu")
+    except Exception as exc:  # zip, pickle and EOF errors all mean the same to the user
+        first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(path, f"not a readable model checkpoint (damaged, truncated or not a torch file: {first})") from exc
+    return _validate(payload, path, sha256=file_sha256(path))
+
+
+def _validate(payload: Any, path: Path, sha256: str | None = None) -> ModelBundle:
+    def fail(reason: str) -> CheckpointError:
+        return CheckpointError(path, reason)
+
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise fail("not a Chart Hero drum model (a foreign torch file)")
+    version = payload.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise fail(f"checkpoint schema version {version!r} is not supported (this program reads {SCHEMA_VERSION})")
+    missing = [k for k in ("model_class", "model_kwargs", "state_dict", "feature_params", "classes") if k not in payload]
+    if missing:
+        raise fail(f"checkpoint lacks {', '.join(missing)}")
+    cls = MODEL_CLASSES.get(payload["model_class"])
+    if cls is None:
+        raise fail(f"unknown model class {payload['model_class']!r}")
+
+    classes = payload["classes"]
+    if (not isinstance(classes, (list, tuple)) or not classes or len(set(classes)) != len(classes)
+            or any(c not in DRUM_CLASSES for c in classes)
+            or list(classes) != [c for c in DRUM_CLASSES if c in classes]):
+        raise fail(f"class list {classes!r} is not the drum classes or an ordered subset of them")
+    classes = tuple(classes)
+
+    try:
+        fp = FeatureParams.from_dict(dict(payload["feature_params"]))
+    except (TypeError, ValueError) as exc:
+        raise fail(f"feature parameters are not usable: {exc}") from exc
+
+    kwargs = payload["model_kwargs"]
+    if not isinstance(kwargs, dict):
+        raise fail("model_kwargs is not a dict")
+    if tuple(kwargs.get("classes", ())) != classes:
+        raise fail("the model's class list differs from the checkpoint's")
+    if kwargs.get("in_channels") != fp.n_channels or kwargs.get("n_bands") != fp.n_bands:
+        raise fail(f"the model expects {kwargs.get('in_channels')}x{kwargs.get('n_bands')} features, the feature "
+                   f"parameters give {fp.n_channels}x{fp.n_bands}")
+    try:
+        model = cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"cannot build {payload['model_class']} from its stored arguments: {exc}") from exc
+    state = payload["state_dict"]
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise fail("state_dict is not a dict of tensors")
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        bad = [ln.strip() for ln in str(exc).splitlines()[1:] if ln.strip()]
+        raise fail(f"weights do not match the declared architecture ({'; '.join(bad)[:300]})") from exc
+    if payload.get("weights_sha256") != weights_digest(state):
+        raise fail("the weights are damaged (their checksum does not match)")
+    if not all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
+        raise fail("weights contain NaN or infinite values")
+
+    calib = payload.get("calibration") or {}
+    try:
+        calibration = Calibration({str(k): float(v) for k, v in dict(calib.get("thresholds", {})).items()},
+                                  {str(k): float(v) for k, v in dict(calib.get("timing_offsets_ms", {})).items()})
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise fail(f"calibration is malformed: {exc}") from exc
+    for name, thr in calibration.thresholds.items():
+        if name not in classes or not (0.0 < thr < 1.0):
+            raise fail(f"calibration threshold {name}={thr} is not a class of the model with 0 < threshold < 1")
+    for name, off in calibration.timing_offsets_ms.items():
+        if name not in classes or not math.isfinite(off) or abs(off) > MAX_TIMING_OFFSET_MS:
+            raise fail(f"calibration timing offset {name}={off} ms is not a class of the model within "
+                       f"+-{MAX_TIMING_OFFSET_MS:g} ms")
+    summary = payload.get("training_summary") or {}
+    if not isinstance(summary, dict):
+        raise fail("training_summary is not a dict")
+    model.eval()
+    return ModelBundle(model=model, feature_params=fp, classes=classes, calibration=calibration,
+                       training_summary=summary, created_s=float(payload.get("created_s", 0.0)),
+                       path=path, sha256=sha256)

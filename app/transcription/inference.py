@@ -1,0 +1,128 @@
+"""Audio -> Activations: features and front-end in exact blocks, the BiGRU over overlapping windows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from app.domain.progress import CancelFn, ProgressFn, check_cancel
+from app.transcription.activations import Activations
+from app.transcription.checkpoint import ModelBundle
+from app.transcription.features import iter_feature_blocks, to_mono
+
+
+INFERENCE_THREADS = 1
+"""Torch threads for inference. One: a GRU step is a chain of small matmuls and OpenMP's per-op
+synchronisation costs more than a second thread saves; with the other core busy (the editor's GUI,
+a second job) two threads ran 5-20x slower here."""
+
+
+@dataclass(frozen=True)
+class ChunkParams:
+    """How the recurrent part is windowed (seconds at the boundary, frames inside).
+
+    Every output frame comes from the core of one window and has at least `context_s` of real
+    audio on each side inside that window (or the song edge, exactly as an unchunked pass), so
+    windows join without seams. Windows of equal length are stacked `batch_windows` at a time,
+    so the recurrence runs over short sequences with a wide batch. The default context (4 s)
+    matches the length of the training windows: the network never learned to use more.
+    """
+
+    core_s: float = 12.0
+    context_s: float = 4.0
+    batch_windows: int = 8
+
+
+def _window_starts(n_frames: int, core: int, window: int) -> list[tuple[int, int, int]]:
+    """(window_start, core_start, core_stop) per window; windows are `window` frames (or the song if shorter)."""
+    out = []
+    ctx = (window - core) // 2
+    for a in range(0, n_frames, core):
+        start = min(max(a - ctx, 0), max(n_frames - window, 0))
+        out.append((start, a, min(a + core, n_frames)))
+    return out
+
+
+def compute_activations(audio: np.ndarray, model_bundle: ModelBundle, on_progress: ProgressFn | None = None,
+                        should_cancel: CancelFn | None = None, chunks: ChunkParams = ChunkParams()) -> Activations:
+    """Mono float32 audio (N,) at the bundle's sample rate -> Activations with T = 1 + N // hop frames.
+
+    Progress is reported as a fraction 0..1 (features/front-end to 0.3, windows to 1.0); cancellation
+    is checked between blocks and raises app.domain.progress.Cancelled. Per-class timing offsets are
+    not applied here (decode does that).
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(INFERENCE_THREADS)
+    try:
+        return _compute(audio, model_bundle, on_progress, should_cancel, chunks)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _compute(audio: np.ndarray, model_bundle: ModelBundle, on_progress: ProgressFn | None,
+             should_cancel: CancelFn | None, chunks: ChunkParams) -> Activations:
+    model = model_bundle.model
+    fp = model_bundle.feature_params
+    model.eval()
+    audio = to_mono(audio)
+    n_frames = fp.n_frames(len(audio))
+    ctx = int(getattr(model, "context_frames", 0))
+
+    # 1. features + local front-end, block by block with exact margins: (T, D) encodings
+    parts = []
+    with torch.inference_mode():
+        for first, stop, lo, feats in iter_feature_blocks(audio, fp, margin_frames=ctx):
+            check_cancel(should_cancel)
+            h = model.frontend(feats[None])[0]
+            parts.append(h[first - lo:stop - lo])
+            if on_progress:
+                on_progress(0.3 * stop / n_frames, "spectrogram")
+    h = torch.cat(parts) if parts else torch.zeros(0, 1)
+
+    # 2. recurrent part + heads over windows stacked in the batch dimension
+    return _recurrent(h, n_frames, model_bundle, chunks, on_progress, should_cancel)
+
+
+def _recurrent(h: torch.Tensor, n_frames: int, model_bundle: ModelBundle, chunks: ChunkParams,
+               on_progress: ProgressFn | None, should_cancel: CancelFn | None) -> Activations:
+    model = model_bundle.model
+    fp = model_bundle.feature_params
+    core = max(1, int(round(chunks.core_s * fp.frame_rate)))
+    window = core + 2 * int(round(chunks.context_s * fp.frame_rate))
+    n_cls = len(model_bundle.classes)
+    probs = np.zeros((n_frames, n_cls), np.float32)
+    onset = np.zeros(n_frames, np.float32)
+    offset = np.zeros((n_frames, n_cls), np.float32)
+    velocity = np.zeros((n_frames, n_cls), np.float32)
+    spans = _window_starts(n_frames, core, window)
+    length = min(window, n_frames)
+    for b in range(0, len(spans), max(1, chunks.batch_windows)):
+        check_cancel(should_cancel)
+        batch = spans[b:b + chunks.batch_windows]
+        with torch.inference_mode():
+            x = torch.stack([h[s:s + length] for s, _, _ in batch])
+            out = model.probabilities(model.sequence(x))
+        for i, (s, a, e) in enumerate(batch):
+            probs[a:e] = out["probs"][i, a - s:e - s].numpy()
+            onset[a:e] = out["onset"][i, a - s:e - s].numpy()
+            offset[a:e] = out["offset"][i, a - s:e - s].numpy()
+            velocity[a:e] = out["velocity"][i, a - s:e - s].numpy()
+        if on_progress:
+            on_progress(0.3 + 0.7 * min(b + len(batch), len(spans)) / len(spans), "drum model")
+    if on_progress and not spans:
+        on_progress(1.0, "drum model")
+    return Activations(frame_rate=fp.frame_rate, probs=probs, onset=onset, offset_frames=offset, velocity=velocity,
+                       classes=tuple(model_bundle.classes))
+
+
+def compute_activations_unchunked(audio: np.ndarray, model_bundle: ModelBundle) -> Activations:
+    """Reference: one pass over the whole song (memory grows with length; tests and short clips)."""
+    from app.transcription.features import compute_features
+
+    fp = model_bundle.feature_params
+    with torch.inference_mode():
+        p = model_bundle.model.eval().predict_activations(torch.from_numpy(compute_features(audio, fp))[None])
+    return Activations(frame_rate=fp.frame_rate, probs=p["probs"][0].numpy(), onset=p["onset"][0].numpy(),
+                       offset_frames=p["offset"][0].numpy(), velocity=p["velocity"][0].numpy(),
+                       classes=tuple(model_bundle.classes))

@@ -1,0 +1,154 @@
+"""A thin QThread adapter around a plain function that takes on_progress and should_cancel."""
+from __future__ import annotations
+
+import threading
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+
+class FunctionWorker(QObject):
+    """Runs `fn(*args, on_progress=..., should_cancel=..., **kwargs)` on its own QThread.
+
+    Signals (delivered on the GUI thread): progress(fraction, message), finished(result),
+    failed(message, traceback text), cancelled(). Exactly one of finished/failed/cancelled
+    is emitted, then done(). Errors are forwarded, never swallowed.
+    """
+
+    progress = Signal(float, str)
+    finished = Signal(object)
+    failed = Signal(str, str)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, fn: Callable[..., Any], *args, **kwargs) -> None:
+        super().__init__()
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self._cancel = threading.Event()
+        self.thread: QThread | None = None
+
+    def cancel(self) -> None:
+        """Ask the function to stop at its next chunk boundary (thread-safe)."""
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, on_progress=self._report, should_cancel=self._cancel.is_set, **self.kwargs)
+        except Exception as exc:  # forwarded to the GUI thread as a signal
+            if self._cancel.is_set() or type(exc).__name__ == "Cancelled":
+                self.cancelled.emit()
+            else:
+                self.failed.emit(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
+                                 traceback.format_exc())
+        else:
+            if self._cancel.is_set():
+                self.cancelled.emit()
+            else:
+                self.finished.emit(result)
+        self.done.emit()
+
+    def _report(self, fraction: float, message: str = "") -> None:
+        self.progress.emit(float(fraction), str(message))
+
+
+class _Reaper(QObject):
+    """Lives on the GUI thread: drops a worker and its thread once the thread has ended."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: set[FunctionWorker] = set()
+
+    @Slot()
+    def reap(self) -> None:
+        for worker in [w for w in self.running if w.thread is not None and w.thread.isFinished()]:
+            self.running.discard(worker)
+            worker.thread.deleteLater()
+            worker.deleteLater()
+
+
+_reaper: _Reaper | None = None
+
+
+def _get_reaper() -> _Reaper:
+    global _reaper
+    if _reaper is None:
+        _reaper = _Reaper()
+    return _reaper
+
+
+def start_worker(worker: FunctionWorker) -> FunctionWorker:
+    """moveToThread + start; done -> quit, thread finished -> deleteLater (on the GUI thread)."""
+    reaper = _get_reaper()
+    thread = QThread()
+    worker.thread = thread
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # quit() is thread-safe
+    thread.finished.connect(reaper.reap, Qt.ConnectionType.QueuedConnection)
+    reaper.running.add(worker)
+    thread.start()
+    return worker
+
+
+def wait_all(timeout_ms: int = 5000) -> bool:
+    """Block until every worker's thread has ended (shutdown, tests). False on timeout."""
+    ok = True
+    for worker in list(_get_reaper().running):
+        try:
+            if worker.thread is not None:
+                ok = worker.thread.wait(timeout_ms) and ok
+        except RuntimeError:
+            pass  # its thread object is already gone
+    _get_reaper().reap()
+    return ok
+
+
+def run_in_thread(fn: Callable[..., Any], *args, **kwargs) -> FunctionWorker:
+    """Make and start a worker for `fn`; connect to its signals right away (they queue until then)."""
+    return start_worker(FunctionWorker(fn, *args, **kwargs))
+
+
+class LatestOnly(QObject):
+    """Views ask and drop stale answers: a new request cancels the previous one, and only the
+    newest request's result reaches `on_result` (on the GUI thread)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._current: FunctionWorker | None = None
+
+    def submit(self, fn: Callable[..., Any], on_result: Callable[[Any], None],
+               on_error: Callable[[str], None] | None = None,
+               on_progress: Callable[[float, str], None] | None = None, *args, **kwargs) -> FunctionWorker:
+        if self._current is not None:
+            self._current.cancel()
+        self._generation += 1
+        gen = self._generation
+        worker = FunctionWorker(fn, *args, **kwargs)
+        worker.finished.connect(lambda result: on_result(result) if gen == self._generation else None)
+        if on_error is not None:
+            worker.failed.connect(lambda msg, _tb: on_error(msg) if gen == self._generation else None)
+        if on_progress is not None:
+            worker.progress.connect(lambda f, m: on_progress(f, m) if gen == self._generation else None)
+        self._current = worker
+        return start_worker(worker)
+
+    def cancel(self) -> None:
+        if self._current is not None:
+            self._current.cancel()
+        self._generation += 1
+
+    def wait(self, timeout_ms: int = 5000) -> None:
+        """Block until the current job's thread ended (tests, shutdown)."""
+        w = self._current
+        if w is not None and w.thread is not None:
+            try:
+                w.thread.wait(timeout_ms)
+            except RuntimeError:
+                pass  # already deleted
