@@ -5,10 +5,18 @@ import argparse
 import importlib
 import sys
 
-from app import __version__
 
 SUBCOMMANDS = ("convert", "validate", "transcribe", "train", "evaluate", "dataset", "guitar", "notation", "editor")
 """Subcommand modules under app/cli/ (`app.cli.<name>` with add_parser(subparsers) and run(args) -> int)."""
+
+
+class _VersionAction(argparse.Action):
+    """--version: app version, model version and sha256, and the user's folders (app.about)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from app.about import about_lines
+        print("\n".join(about_lines()))
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="chart-hero",
         description="Chart Hero: drum charts for Clone Hero, from audio to a song folder. "
                     "Without a subcommand the editor opens.")
-    parser.add_argument("--version", action="version", version=f"chart-hero {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the version, the model's sha256 and where the user's files are, then exit")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:

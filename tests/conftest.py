@@ -1,4 +1,4 @@
-"""Fixtures: a small random-initialised model saved as a real checkpoint in tmp_path."""
+"""Shared fixtures: one torch thread, and a small random-initialised drum model saved as a real checkpoint."""
 from __future__ import annotations
 
 import pytest
