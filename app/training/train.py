@@ -70,6 +70,13 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
         opt.load_state_dict(state["optimizer"])
         step, best_f, bad_evals, lr = state["step"], state["best_f"], state["bad_evals"], state["lr"]
         log(f"resuming {run} at step {step} (best summed F so far {best_f:.3f})")
+    elif config.init_checkpoint:
+        from app.transcription.checkpoint import load_checkpoint
+        init = load_checkpoint(Path(config.init_checkpoint).expanduser())
+        if init.model.init_kwargs != model.init_kwargs or init.feature_params != params:
+            raise ValueError(f"{config.init_checkpoint}: architecture or features differ from the config")
+        model.load_state_dict(init.model.state_dict())
+        log(f"starting from the weights of {config.init_checkpoint}")
     for g in opt.param_groups:
         g["lr"] = lr
     log(f"model: {count_parameters(model):,} parameters; loading data")

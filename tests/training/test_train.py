@@ -47,3 +47,15 @@ def test_unknown_setting_is_refused(tmp_path) -> None:
     bad.write_text("lr: 0.1\nlearning_rat: 3\n")
     with pytest.raises(ValueError, match="learning_rat"):
         load_config(bad)
+
+
+def test_fine_tune_from_checkpoint(tmp_path, shards) -> None:
+    base = {"train_data": [str(shards / "train")], "val_data": [str(shards / "val")]}
+    first = train(load_config(resource_path("training", "tiny.yaml"), {**base, "run_dir": str(tmp_path / "a")}),
+                  log=lambda s: None)
+    lines: list[str] = []
+    cfg = load_config(resource_path("training", "tiny.yaml"),
+                      {**base, "run_dir": str(tmp_path / "b"), "init_checkpoint": str(first),
+                       "stages": [{"name": "full", "steps": 2}], "eval_every": 2})
+    train(cfg, log=lines.append)
+    assert any("starting from the weights" in l for l in lines)
