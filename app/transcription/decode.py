@@ -1,6 +1,9 @@
 """Activations -> drum hits: vectorised peak picking, onset gate, spacing, branch NMS, tom/cymbal arbitration."""
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -173,6 +176,13 @@ def sensitivity_scale(sensitivity: float) -> float:
 
 
 def _load_yaml(path: Path = PRESETS_PATH) -> dict[str, Any]:
+    """The presets file, parsed once per modification (re-decoding from a slider must not re-parse it)."""
+    path = Path(path)
+    return copy.deepcopy(_parse_yaml(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _parse_yaml(path: Path, mtime_ns: int) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 

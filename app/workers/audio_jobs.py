@@ -20,6 +20,7 @@ class LoadedAudio:
     pyramid: object  # app.audio.waveform.WaveformPyramid
     files: tuple[Path, ...]
     description: str
+    drums: np.ndarray | None = None  # (2, n) the drum stems' share of `stereo` when the rest is separate
 
     @property
     def duration_s(self) -> float:
@@ -61,15 +62,29 @@ def load_editor_audio(files, on_progress=None, should_cancel=None) -> LoadedAudi
     stereo = np.zeros((2, n), dtype=np.float32)
     for s in signals:
         stereo[:, :s.shape[-1]] += s
+    is_drums = [is_drum_stem(f) for f in files]
+    drums = None
+    if any(is_drums) and not all(is_drums):
+        drums = np.zeros_like(stereo)
+        for s, d in zip(signals, is_drums):
+            if d:
+                drums[:, :s.shape[-1]] += s
     if len(signals) > 1:
-        peak = float(np.max(np.abs(stereo))) or 1.0
-        stereo /= max(1.0, peak)
+        peak = max(1.0, float(np.max(np.abs(stereo))) or 1.0)
+        stereo /= peak
+        if drums is not None:
+            drums /= peak
     check_cancel(should_cancel)
     pyramid = WaveformPyramid(stereo, PLAYBACK_RATE)
     if on_progress:
         on_progress(1.0, "waveform")
     names = " + ".join(f.name for f in files)
-    return LoadedAudio(stereo, PLAYBACK_RATE, pyramid, files, names)
+    return LoadedAudio(stereo, PLAYBACK_RATE, pyramid, files, names, drums)
+
+
+def is_drum_stem(path: Path) -> bool:
+    """drums.ogg, drums_1.ogg .. drums_4.ogg (Clone Hero's drum stem names)."""
+    return Path(path).stem.lower().startswith("drums")
 
 
 def band_edges(n_bins: int, sr: int, n_bands: int = SPECTRO_BANDS) -> np.ndarray:
