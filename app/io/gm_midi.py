@@ -99,17 +99,11 @@ def read_gm_midi(path: str | Path, accent_velocity: int = ACCENT_VELOCITY, ghost
 
 def parse_gm_midi_bytes(data: bytes, path: Path | None = None, accent_velocity: int = ACCENT_VELOCITY,
                         ghost_velocity: int = GHOST_VELOCITY, side_stick: bool = False) -> tuple[Chart, list[str]]:
-    if not data.startswith(b"MThd"):
-        raise ChartFileError(path, "not a MIDI file (no MThd header)")
-    try:
-        mid = mido.MidiFile(file=io.BytesIO(data), clip=True)
-    except (EOFError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise ChartFileError(path, f"damaged or truncated MIDI file ({exc or type(exc).__name__})") from None
+    from app.io.midi_file import open_midi
+    mid = open_midi(data, path)
     if mid.type == 2:
         raise ChartFileError(path, "MIDI format 2 (independent patterns) is not supported")
     res = mid.ticks_per_beat
-    if not isinstance(res, int) or res <= 0 or res >= 0x8000:
-        raise ChartFileError(path, "SMPTE time division is not supported (needs ticks per quarter note)")
     events = sorted(((tick, k, i, msg) for k, track in enumerate(mid.tracks)
                      for i, (tick, msg) in enumerate(_absolute(track))), key=lambda e: e[:3])
     tempo_map = _tempo_map(events, res, path)

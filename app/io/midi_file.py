@@ -78,22 +78,28 @@ def read_midi_with_warnings(path: str | Path) -> MidiReadResult:
     return parse_midi_bytes(data, path)
 
 
-def parse_midi_bytes(data: bytes, path: Path | None = None) -> MidiReadResult:
+def open_midi(data: bytes, path: Path | None) -> mido.MidiFile:
+    """Parse MIDI bytes with mido; one-line ChartFileError for non-MIDI, damaged or SMPTE-timed files."""
     if not data.startswith(b"MThd"):
         raise ChartFileError(path, "not a MIDI file (no MThd header)")
     try:
         mid = mido.MidiFile(file=io.BytesIO(data), clip=True)
     except (EOFError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise ChartFileError(path, f"damaged or truncated MIDI file ({exc or type(exc).__name__})") from None
+    res = mid.ticks_per_beat
+    if not isinstance(res, int) or res <= 0 or res >= 0x8000:
+        raise ChartFileError(path, "SMPTE time division is not supported (needs ticks per quarter note)")
+    return mid
+
+
+def parse_midi_bytes(data: bytes, path: Path | None = None) -> MidiReadResult:
+    mid = open_midi(data, path)
     if mid.type != 1:
         raise ChartFileError(path, f"MIDI format {mid.type} is not supported: Clone Hero needs format 1 "
                                    "(tempo map in track 0, PART DRUMS in its own track)")
     if not mid.tracks:
         raise ChartFileError(path, "MIDI file has no tracks")
     res = mid.ticks_per_beat
-    if not isinstance(res, int) or res <= 0 or res >= 0x8000:
-        raise ChartFileError(path, "SMPTE time division is not supported (needs ticks per quarter note)")
-
     warnings: list[str] = []
     tracks = [_absolute(t) for t in mid.tracks]
     tempo_map, song_name = _read_tempo_track(tracks[0], res, path)

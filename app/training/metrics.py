@@ -65,6 +65,14 @@ def match(ref: np.ndarray, est: np.ndarray, window_s: float) -> list[tuple[int, 
     return list(mir_eval.util.match_events(ref, est, window_s))
 
 
+def found_mask(ref: np.ndarray, est: np.ndarray, window_s: float) -> np.ndarray:
+    """(len(ref),) True where a reference onset is matched by an estimate."""
+    found = np.zeros(len(ref), bool)
+    for i, _ in match(ref, est, window_s):
+        found[i] = True
+    return found
+
+
 def score_track(ref: Events, est: Events, classes: Sequence[str], window_s: float = 0.05) -> dict[str, ClassScore]:
     out = {}
     for c in classes:
@@ -109,9 +117,7 @@ def recall_by_ioi(ref: Events, est: Events, classes: Sequence[str], window_s: fl
     for c in classes:
         r = np.sort(np.asarray(ref.get(c, ()), float))
         e = np.sort(np.asarray(est.get(c, ()), float))
-        found = np.zeros(len(r), bool)
-        for i, _ in match(r, e, window_s):
-            found[i] = True
+        found = found_mask(r, e, window_s)
         ioi_ms = np.diff(r, prepend=-np.inf) * 1000
         rows = []
         for lo, hi in zip(bins_ms[:-1], bins_ms[1:]):
@@ -152,9 +158,7 @@ def recall_by_subdivision(ref: Events, est: Events, classes: Sequence[str], beat
     for c in classes:
         r = np.sort(np.asarray(ref.get(c, ()), float))
         e = np.sort(np.asarray(est.get(c, ()), float))
-        found = np.zeros(len(r), bool)
-        for i, _ in match(r, e, window_s):
-            found[i] = True
+        found = found_mask(r, e, window_s)
         table: dict[str, tuple[int, int]] = {}
         for lab, f in zip(subdivision_of(r, beat_times_s), found):
             a, b = table.get(lab, (0, 0))
