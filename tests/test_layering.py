@@ -15,6 +15,7 @@ UPPER = {
     "domain": ("app.io", "app.audio", "app.transcription", "app.training", "app.workers", "app.ui", "app.cli"),
     "io": ("app.transcription", "app.training", "app.workers", "app.ui", "app.cli"),
     "audio": ("app.transcription", "app.training", "app.workers", "app.ui", "app.cli"),
+    "notation": ("app.transcription", "app.training", "app.workers", "app.ui", "app.cli"),
     "transcription": ("app.training", "app.workers", "app.ui", "app.cli"),
     "training": ("app.workers", "app.ui", "app.cli"),
     "workers": ("app.ui", "app.cli"),
@@ -23,6 +24,7 @@ FORBIDDEN_EXTERNAL = {
     "domain": QT + HEAVY,
     "io": QT,
     "audio": QT,
+    "notation": QT + ("torch", "demucs", "librosa", "sounddevice"),
     "transcription": QT,
     "training": QT,
 }
@@ -65,7 +67,7 @@ def test_core_imports_without_qt() -> None:
         "            raise ImportError('Qt blocked: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
         "import pkgutil, importlib, app\n"
-        "for layer in ('domain', 'io', 'audio', 'transcription', 'training'):\n"
+        "for layer in ('domain', 'io', 'audio', 'notation', 'transcription', 'training'):\n"
         "    pkg = importlib.import_module('app.' + layer)\n"
         "    for m in pkgutil.walk_packages(pkg.__path__, 'app.' + layer + '.'):\n"
         "        importlib.import_module(m.name)\n"
