@@ -30,10 +30,17 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         raise
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()  # read once at import: os.umask is process-wide and not thread-safe
+
+
+def _umask() -> int:
+    return _UMASK
 
 
 def write_bytes_atomic(target: str | Path, data: bytes) -> None:
