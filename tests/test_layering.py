@@ -18,6 +18,7 @@ UPPER = {
     "notation": ("app.transcription", "app.training", "app.workers", "app.ui", "app.cli"),
     "transcription": ("app.training", "app.workers", "app.ui", "app.cli"),
     "training": ("app.workers", "app.ui", "app.cli"),
+    "guitar": ("app.workers", "app.ui", "app.cli"),
     "workers": ("app.ui", "app.cli"),
 }
 FORBIDDEN_EXTERNAL = {
@@ -27,6 +28,7 @@ FORBIDDEN_EXTERNAL = {
     "notation": QT + ("torch", "demucs", "librosa", "sounddevice"),
     "transcription": QT,
     "training": QT,
+    "guitar": QT,
 }
 
 
@@ -67,7 +69,7 @@ def test_core_imports_without_qt() -> None:
         "            raise ImportError('Qt blocked: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
         "import pkgutil, importlib, app\n"
-        "for layer in ('domain', 'io', 'audio', 'notation', 'transcription', 'training'):\n"
+        "for layer in ('domain', 'io', 'audio', 'notation', 'transcription', 'training', 'guitar'):\n"
         "    pkg = importlib.import_module('app.' + layer)\n"
         "    for m in pkgutil.walk_packages(pkg.__path__, 'app.' + layer + '.'):\n"
         "        importlib.import_module(m.name)\n"

@@ -45,10 +45,10 @@ class SeparatorSpec:
 
 
 def default_model_dir() -> Path:
-    """~/.cache/chart-hero/demucs on Linux (platformdirs user cache dir): where users put weights."""
-    import platformdirs
+    """~/.cache/chart-hero/demucs on Linux (the user cache folder of app.paths): where users put weights."""
+    from app.paths import demucs_model_dir  # issue 7: one list of user folders
 
-    return Path(platformdirs.user_cache_dir("chart-hero")) / "demucs"
+    return demucs_model_dir()
 
 
 def torch_hub_checkpoints_dir() -> Path:

@@ -30,10 +30,10 @@ class DrumSeparation(NamedTuple):
 
 
 def default_stem_cache_dir() -> Path:
-    """~/.cache/chart-hero/stems on Linux (platformdirs user cache dir)."""
-    import platformdirs
+    """~/.cache/chart-hero/stems on Linux (the user cache folder of app.paths)."""
+    from app.paths import stems_cache_dir  # issue 7: one list of user folders
 
-    return Path(platformdirs.user_cache_dir("chart-hero")) / "stems"
+    return stems_cache_dir()
 
 
 def as_stereo(audio: np.ndarray) -> np.ndarray:

@@ -6,7 +6,8 @@ import importlib
 import sys
 
 
-SUBCOMMANDS = ("convert", "validate", "transcribe", "train", "evaluate", "dataset", "guitar", "notation", "editor")
+SUBCOMMANDS = ("convert", "validate", "transcribe", "train", "evaluate", "dataset", "guitar", "notation",
+               "corrections", "editor")
 """Subcommand modules under app/cli/ (`app.cli.<name>` with add_parser(subparsers) and run(args) -> int)."""
 
 

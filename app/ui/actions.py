@@ -75,6 +75,8 @@ class EditorActions:
                       a("add_time_signature", "Add time &signature at cursor...", win.edit_signature_at_cursor),
                       a("tap_tempo", "Ta&p tempo...", win.tap_tempo_dialog)]
         self.help = [a("about", "&About Chart Hero", win.about)]
+        from app.ui.autochart_setup import autochart_actions
+        self.autochart = autochart_actions(self)
         self._fill_menus()
 
     def add(self, name: str, text: str, slot: Callable, checkable: bool = False) -> QAction:
@@ -99,7 +101,8 @@ class EditorActions:
     def _fill_menus(self) -> None:
         bar = self.win.menuBar()
         for title, items in (("&File", self.file), ("&Edit", self.edit), ("&Notes", self.notes),
-                             ("&View", self.view), ("&Chart", self.chart), ("&Help", self.help)):
+                             ("&View", self.view), ("&Chart", self.chart),
+                             ("&Auto-chart", self.autochart), ("&Help", self.help)):
             menu = bar.addMenu(title)
             for item in items:
                 menu.addSeparator() if item is None else menu.addAction(item)

@@ -10,6 +10,7 @@ from app.domain.edits import Edit
 from app.domain.lanes import Difficulty, Lane
 from app.domain.notes import Note, NoteList
 from app.domain.song import Chart, empty_chart
+from app.ui.provenance import AutoChartState
 from app.ui.snap import step_snap
 
 SelKey = tuple[Difficulty, int, Lane]
@@ -47,6 +48,8 @@ class ChartDocument(QObject):
         self.path: Path | None = None
         self.stems: dict[str, Path] = {}
         self.audio_path: Path | None = None
+        self.extras: dict[str, object] = {}  # JSON-able data saved with a project (.chproj `extras`)
+        self.autochart = AutoChartState()  # the model's notes and their confidences (app/ui/provenance.py)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
     # ---- whole-document changes --------------------------------------------------------------
@@ -55,6 +58,8 @@ class ChartDocument(QObject):
         self.chart = chart
         self.path = Path(path) if path else None
         self.stems = dict(stems or {})
+        self.extras = {}
+        self.autochart = AutoChartState()
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.selection = frozenset()

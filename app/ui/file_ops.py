@@ -17,8 +17,10 @@ MAX_RECENT = 10
 class OpenResult:
     """What opening a path produced: the chart (if any), stems to play, warnings to show."""
 
-    def __init__(self, chart, stems: dict[str, Path], warnings: list[str], save_path: Path | None) -> None:
+    def __init__(self, chart, stems: dict[str, Path], warnings: list[str], save_path: Path | None,
+                 project=None) -> None:
         self.chart, self.stems, self.warnings, self.save_path = chart, stems, warnings, save_path
+        self.project = project  # app.io.project.Project when a .chproj was opened (view state, extras)
 
 
 def read_path(path: str | Path) -> OpenResult:
@@ -41,16 +43,22 @@ def read_path(path: str | Path) -> OpenResult:
         except ImportError:
             raise ChartFileError(path, "project files are not supported yet") from None
         project = read_project(path)
-        return OpenResult(project.chart, dict(project.stems), list(getattr(project, "warnings", [])), path)
+        return OpenResult(project.chart, dict(project.stems), list(project.warnings), path, project)
     from app.io.any_format import load_song
     loaded = load_song(path)
     return OpenResult(loaded.chart, dict(loaded.stems), list(loaded.warnings), path)
 
 
-def write_path(doc: ChartDocument, path: str | Path) -> list[str]:
-    """Save the chart where `path` says (song folder, .mid or .chart); returns the writer's warnings."""
+def write_path(doc: ChartDocument, path: str | Path, view=None) -> list[str]:
+    """Save the chart where `path` says (project, song folder, .mid or .chart); returns the writer's warnings.
+    `view`: the ViewState a project keeps."""
     from app.io.any_format import save_song
     path = Path(path)
+    if path.suffix.lower() == PROJECT_SUFFIX:
+        from app.io.project import write_project
+        from app.ui.project_ops import project_of
+        write_project(project_of(doc, view), path)
+        return []
     return list(save_song(doc.chart, path, stems=doc.stems or None) or [])
 
 

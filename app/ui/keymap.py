@@ -37,6 +37,9 @@ SHORTCUTS: dict[str, str | list[str]] = {
     "difficulty_hard": "Alt+3",
     "difficulty_medium": "Alt+2",
     "difficulty_easy": "Alt+1",
-    "add_tempo": "Ctrl+T",
+    "add_tempo": "T",
     "add_time_signature": "Ctrl+Shift+T",
+    "autochart": "Ctrl+T",
+    "next_doubtful": "D",
+    "prev_doubtful": "Shift+D",
 }

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar,
                                QVBoxLayout, QWidget)
 
-from app import __version__
 from app.domain import edits as E
 from app.domain.lanes import DIFFICULTIES_HARD_FIRST, Difficulty
 from app.domain.song import Chart, empty_chart
@@ -65,8 +64,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.transport)
         self.setCentralWidget(central)
         self._build_toolbar()
+        from app.ui.autochart_setup import install_autochart
+        self.autochart = install_autochart(self)  # auto-chart dock, confidence overlay, corrections
         self.actions = EditorActions(self)
         self._build_status_bar()
+        from app.ui.editor_session import EditorSession
+        self.session = EditorSession(self)  # settings, autosave, export (files side of the editor)
 
         doc.title_changed.connect(self.setWindowTitle)
         doc.reveal_requested.connect(self._reveal)
@@ -153,7 +156,7 @@ class MainWindow(QMainWindow):
             self.engine.set_audio(None)
         else:
             self.spectrogram.set_message("spectrogram: computing...")
-            self.engine.set_audio(audio.stereo, audio.sr)
+            self.engine.set_audio(audio.stereo, audio.sr, drums=getattr(audio, "drums", None))
             self.statusBar().showMessage(f"audio: {audio.description} ({format_time(audio.duration_s, 1)})", 5000)
         self.timeline.set_duration(self.document.duration_s(self._audio_s()))
         self.transport.update_state()
@@ -188,43 +191,40 @@ class MainWindow(QMainWindow):
         self.timeline.set_duration(self.document.duration_s())
         self.timeline.set_range(0.0, min(12.0, self.timeline.duration_s))
         self.audio.load_stems(result.stems)
+        if result.project is not None:
+            from app.ui.project_ops import apply_view
+            self.document.extras = dict(result.project.extras)
+            apply_view(self, result.project.view)
         file_ops.add_recent(path)
         for w in result.warnings[:5]:
             self.statusBar().showMessage(f"warning: {w}", 8000)
         return True
 
     def save(self) -> bool:
-        if self.document.path is None or self.document.path.suffix.lower() == file_ops.PROJECT_SUFFIX:
+        if self.document.path is None:
             return self.save_as()
         return self._save_to(self.document.path)
 
     def save_as(self) -> bool:
-        path = file_ops.ask_save_path(self, "Save chart as", "notes.mid (*.mid);;notes.chart (*.chart)")
+        path = file_ops.ask_save_path(self, "Save chart as", "notes.mid (*.mid);;notes.chart (*.chart);;"
+                                           "Chart Hero project (*.chproj)")
         return self._save_to(path) if path else False
 
     def export_song_folder(self) -> bool:
-        from PySide6.QtWidgets import QFileDialog
-        path = QFileDialog.getExistingDirectory(self, "Export song folder into")
-        if not path:
-            return False
-        name = self.document.chart.metadata.name or "song"
-        return self._save_to(Path(path) / name)
+        """Metadata + findings dialog, then a worker writes the folder (app/ui/export_ops.py)."""
+        self.session.exporter.open_dialog()
+        return True
 
     def export_gm_midi(self) -> bool:
         path = file_ops.ask_save_path(self, "Export General MIDI drums", "MIDI (*.mid)")
         if not path:
             return False
-        try:
-            file_ops.export_gm_midi(self.document, path)
-        except Exception as exc:
-            file_ops.show_error(self, "Export failed", exc)
-            return False
-        self.statusBar().showMessage(f"exported {path}", 5000)
-        return True
+        return self.session.exporter.start_gm_midi(path)
 
     def _save_to(self, path: Path) -> bool:
         try:
-            warnings = file_ops.write_path(self.document, path)
+            from app.ui.project_ops import view_of
+            warnings = file_ops.write_path(self.document, path, view=view_of(self))
         except Exception as exc:
             file_ops.show_error(self, "Save failed", exc)
             return False
@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
             ev.ignore()
             return
         self.transport.timer.stop()
+        self.session.shutdown()
         self.engine.close()
         self.audio.shutdown()
         super().closeEvent(ev)
@@ -315,5 +316,6 @@ class MainWindow(QMainWindow):
         self.edit_tempo(self.document.chart.tempo_map.tempo_at(self.document.cursor_tick()).tick)
 
     def about(self) -> None:
-        QMessageBox.about(self, "About Chart Hero",
-                          f"Chart Hero {__version__}\nDrum charts for Clone Hero, from audio to a song folder.")
+        from app.ui.about_dialog import AboutDialog
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider
 from PySide6.QtCore import Qt
 
 from app.ui.axes import format_time
+from app.ui.mix_controls import MixControls
 from app.ui.document import ChartDocument
 from app.ui.timeline import Timeline
 from app.workers.playback import PlaybackEngine, PlaybackState
@@ -32,13 +33,15 @@ class TransportBar(QWidget):
         self.metronome = QCheckBox("Metronome")
         self.hits = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=0, toolTip="Hit-sound volume")
         self.hits.setMaximumWidth(110)
+        self.hits.setMinimumWidth(60)
         self.time_label = QLabel(format_time(0.0))
         self.time_label.setMinimumWidth(80)
         self.status = QLabel()
+        self.mix = MixControls(engine)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         for w in (self.play_button, self.stop_button, self.loop_button, QLabel("Speed"), self.speed,
-                  self.metronome, QLabel("Hit sounds"), self.hits, self.time_label):
+                  self.metronome, QLabel("Hit sounds"), self.hits, self.mix, self.time_label):
             layout.addWidget(w)
         layout.addWidget(self.status, 1)
         self._started_at = 0.0
@@ -46,7 +49,7 @@ class TransportBar(QWidget):
         self.play_button.clicked.connect(self.toggle_play)
         self.stop_button.clicked.connect(self.stop)
         self.loop_button.toggled.connect(self._loop_toggled)
-        self.speed.currentIndexChanged.connect(lambda _i: engine.set_speed(self.speed.currentData()))
+        self.speed.currentIndexChanged.connect(self._speed_changed)
         self.metronome.toggled.connect(self._metronome_toggled)
         self.hits.valueChanged.connect(lambda v: setattr(engine, "hit_volume", v / 100))
         document.cursor_changed.connect(self._cursor_moved)
@@ -66,7 +69,12 @@ class TransportBar(QWidget):
         self.play_button.setText("Pause" if st is PlaybackState.PLAYING else "Play")
         text = self.engine.reason if st is PlaybackState.OFF else ("no audio loaded" if st is PlaybackState.NO_AUDIO else "")
         self.status.setText(text)
+        self.mix.refresh()
         self.state_changed.emit(text or st.value)
+
+    def _speed_changed(self, _index: int = 0) -> None:
+        self.engine.set_speed(self.speed.currentData())
+        self.mix.speed_changed()
 
     def toggle_play(self) -> None:
         if self.engine.state is PlaybackState.PLAYING:
@@ -131,5 +139,8 @@ class TransportBar(QWidget):
         ticks = np.array([t for t, _ in beats], dtype=np.float64)
         delay = doc.chart.metadata.delay_ms / 1000.0
         self.engine.set_beats(doc.chart.tempo_map.ticks_to_s(ticks) + delay, np.array([b for _, b in beats], bool))
-        hit_ticks = np.array(doc.notes.ticks(), dtype=np.float64)
-        self.engine.set_hits(doc.chart.tempo_map.ticks_to_s(hit_ticks) + delay)
+        from app.audio.hitsounds import sound_for
+        notes = list(doc.notes)
+        hit_ticks = np.array([n.tick for n in notes], dtype=np.float64)
+        self.engine.set_hits(doc.chart.tempo_map.ticks_to_s(hit_ticks) + delay,
+                             [sound_for(n.lane, n.cymbal) for n in notes])

@@ -318,7 +318,7 @@ class PlaybackEngine:
 
     @staticmethod
     def _mix(out: np.ndarray, click: np.ndarray, offset: float, volume: float) -> None:
-        k = int(np.floor(offset))
+        k = int(np.floor(offset + 0.5))  # nearest frame: the same in every block split
         a = max(0, -k)
         m = min(len(click), len(out) - k)
         if m > a:

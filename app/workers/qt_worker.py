@@ -114,6 +114,29 @@ def run_in_thread(fn: Callable[..., Any], *args, **kwargs) -> FunctionWorker:
     return start_worker(FunctionWorker(fn, *args, **kwargs))
 
 
+class _Relay(QObject):
+    """Created on the GUI thread: forwards a worker's signals to plain callables there, if still current."""
+
+    def __init__(self, current: Callable[[], bool], on_result, on_error, on_progress) -> None:
+        super().__init__()
+        self.current, self.on_result, self.on_error, self.on_progress = current, on_result, on_error, on_progress
+
+    @Slot(object)
+    def finished(self, result) -> None:
+        if self.current():
+            self.on_result(result)
+
+    @Slot(str, str)
+    def failed(self, message: str, _tb: str) -> None:
+        if self.on_error is not None and self.current():
+            self.on_error(message)
+
+    @Slot(float, str)
+    def progress(self, fraction: float, message: str) -> None:
+        if self.on_progress is not None and self.current():
+            self.on_progress(fraction, message)
+
+
 class LatestOnly(QObject):
     """Views ask and drop stale answers: a new request cancels the previous one, and only the
     newest request's result reaches `on_result` (on the GUI thread)."""
@@ -131,11 +154,13 @@ class LatestOnly(QObject):
         self._generation += 1
         gen = self._generation
         worker = FunctionWorker(fn, *args, **kwargs)
-        worker.finished.connect(lambda result: on_result(result) if gen == self._generation else None)
-        if on_error is not None:
-            worker.failed.connect(lambda msg, _tb: on_error(msg) if gen == self._generation else None)
-        if on_progress is not None:
-            worker.progress.connect(lambda f, m: on_progress(f, m) if gen == self._generation else None)
+        # PySide calls a lambda connected to a worker signal on the worker's thread; a relay QObject
+        # living on this (GUI) thread turns the signals into queued calls here.
+        relay = _Relay(lambda: gen == self._generation, on_result, on_error, on_progress)
+        worker._relay = relay  # lives as long as the worker
+        worker.finished.connect(relay.finished)
+        worker.failed.connect(relay.failed)
+        worker.progress.connect(relay.progress)
         self._current = worker
         return start_worker(worker)
 

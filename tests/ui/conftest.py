@@ -6,6 +6,7 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="chart-hero-test-config-")  # QSettings stay out of ~
+os.environ["CHART_HERO_DATA_DIR"] = tempfile.mkdtemp(prefix="chart-hero-test-data-")  # autosaves, settings
 
 import pytest
 from PySide6.QtCore import QPoint, Qt

@@ -53,3 +53,14 @@ def test_latest_only_drops_stale_answers(qtbot):
     qtbot.wait(400)
     assert results == [4]
     assert wait_all()
+
+
+def test_latest_only_answers_on_the_gui_thread(qtbot):
+    import threading
+    runner = LatestOnly()
+    threads = []
+    runner.submit(_job, lambda r: threads.append(threading.current_thread()), None,
+                  lambda f, m: threads.append(threading.current_thread()), 3)
+    qtbot.waitUntil(lambda: len(threads) == 6, timeout=5000)
+    assert set(threads) == {threading.main_thread()}
+    assert wait_all()

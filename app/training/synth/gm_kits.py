@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import tempfile
@@ -40,9 +39,9 @@ def fluidsynth_available() -> bool:
 
 
 def cache_dir() -> Path:
-    """User cache folder of rendered one-shots ($XDG_CACHE_HOME/chart-hero/gm-oneshots)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "chart-hero" / "gm-oneshots"
+    """User cache folder of rendered one-shots (~/.cache/chart-hero/gm-oneshots on Linux, app.paths)."""
+    from app.paths import gm_oneshot_cache_dir  # issue 7: one list of user folders
+    return gm_oneshot_cache_dir()
 
 
 def _cache_path(sf2: Path, program: int) -> Path:

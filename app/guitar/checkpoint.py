@@ -1,0 +1,121 @@
+"""Self-describing guitar model checkpoints: atomic save, strict validated load with one-line errors."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import torch
+
+from app.guitar.features import FeatureParams
+from app.guitar.labels import CLASSES
+from app.guitar.model import MODEL_CLASSES
+from app.io.atomic import atomic_path
+from app.transcription.checkpoint import CheckpointError, file_sha256, weights_digest
+
+FORMAT = "chart-hero-guitar-note-model"
+SCHEMA_VERSION = 1
+
+__all__ = ["CheckpointError", "GuitarBundle", "load_guitar_model", "save_guitar_model"]
+
+
+@dataclass
+class GuitarBundle:
+    """A loaded guitar model (eval mode, CPU) with the feature parameters and classes it was trained with."""
+
+    model: torch.nn.Module
+    feature_params: FeatureParams
+    classes: tuple[str, ...]
+    training_summary: dict[str, Any]
+    created_s: float
+    path: Path | None = None
+    sha256: str | None = None
+
+
+def _plain(value: Any) -> Any:
+    """Plain types only (what weights_only loading accepts), via a JSON round trip."""
+    return json.loads(json.dumps(value))
+
+
+def save_guitar_model(path: str | Path, model: torch.nn.Module, feature_params: FeatureParams,
+                      training_summary: Mapping[str, Any] | None = None) -> str:
+    """Write the model's weights and description atomically; return the file's sha256."""
+    name = type(model).__name__
+    if name not in MODEL_CLASSES:
+        raise ValueError(f"unknown model class {name}")
+    state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    payload = {
+        "format": FORMAT, "schema_version": SCHEMA_VERSION, "model_class": name,
+        "model_kwargs": _plain(dict(model.init_kwargs)), "state_dict": state, "weights_sha256": weights_digest(state),
+        "feature_params": feature_params.to_dict(), "classes": list(model.classes),
+        "training_summary": _plain(dict(training_summary or {})), "created_s": time.time(),
+    }
+    _validate(payload, Path(path))  # never write a file that could not be loaded back
+    with atomic_path(path) as tmp:
+        torch.save(payload, tmp)
+    return file_sha256(path)
+
+
+def load_guitar_model(path: str | Path) -> GuitarBundle:
+    """Load and validate a guitar checkpoint; CheckpointError(path, one-line reason) for anything wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(path, "no such model file")
+    try:
+        payload = torch.load(path, weights_only=True, map_location="cpu")
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(path, f"not a readable model checkpoint (damaged, truncated or not a torch file: "
+                                    f"{first})") from exc
+    return _validate(payload, path, sha256=file_sha256(path))
+
+
+def _validate(payload: Any, path: Path, sha256: str | None = None) -> GuitarBundle:
+    def fail(reason: str) -> CheckpointError:
+        return CheckpointError(path, reason)
+
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise fail("not a Chart Hero guitar note model")
+    if payload.get("schema_version") != SCHEMA_VERSION:
+        raise fail(f"checkpoint schema version {payload.get('schema_version')!r} is not supported "
+                   f"(this program reads {SCHEMA_VERSION})")
+    missing = [k for k in ("model_class", "model_kwargs", "state_dict", "feature_params", "classes") if k not in payload]
+    if missing:
+        raise fail(f"checkpoint lacks {', '.join(missing)}")
+    cls = MODEL_CLASSES.get(payload["model_class"])
+    if cls is None:
+        raise fail(f"unknown model class {payload['model_class']!r}")
+    classes = payload["classes"]
+    if not isinstance(classes, list) or tuple(classes) != CLASSES:
+        raise fail(f"class list {classes!r} is not {list(CLASSES)}")
+    try:
+        fp = FeatureParams.from_dict(dict(payload["feature_params"]))
+    except (TypeError, ValueError) as exc:
+        raise fail(f"feature parameters are not usable: {exc}") from exc
+    kwargs = payload["model_kwargs"]
+    if not isinstance(kwargs, dict) or kwargs.get("n_bands") != fp.n_mels:
+        raise fail(f"the model expects {kwargs.get('n_bands') if isinstance(kwargs, dict) else '?'} bands, "
+                   f"the feature parameters give {fp.n_mels}")
+    try:
+        model = cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"cannot build {payload['model_class']} from its stored arguments: {exc}") from exc
+    state = payload["state_dict"]
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise fail("state_dict is not a dict of tensors")
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        bad = [ln.strip() for ln in str(exc).splitlines()[1:] if ln.strip()]
+        raise fail(f"weights do not match the declared architecture ({'; '.join(bad)[:300]})") from exc
+    if payload.get("weights_sha256") != weights_digest(state):
+        raise fail("the weights are damaged (their checksum does not match)")
+    if not all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
+        raise fail("weights contain NaN or infinite values")
+    summary = payload.get("training_summary") or {}
+    if not isinstance(summary, dict):
+        raise fail("training_summary is not a dict")
+    model.eval()
+    return GuitarBundle(model, fp, tuple(classes), summary, float(payload.get("created_s", 0.0)), path, sha256)
