@@ -24,8 +24,10 @@ def class_to_lane() -> dict[str, tuple[Lane, bool]]:
 
 
 def _lead_in(times: np.ndarray, bpm: float) -> float:
-    """The pattern's lead-in: the shift that puts the most hits on a 16th grid."""
-    candidates = np.arange(0.0, 0.6, 0.0005)
+    """The pattern's lead-in: the time of its first downbeat (the first hit, which opens bar 1), refined
+    within ±30 ms to the shift that puts the most hits on a 16th grid."""
+    first = float(np.min(times))
+    candidates = np.arange(max(0.0, first - 0.03), first + 0.03, 0.0005)
     beats = (times[None, :] - candidates[:, None]) * bpm / 60 * 4
     cost = np.abs(beats - np.round(beats)).sum(axis=1)
     return float(candidates[int(np.argmin(cost))])
