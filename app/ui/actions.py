@@ -34,7 +34,8 @@ class EditorActions:
                      a("open_folder", "Open song &folder...", lambda: win.open_dialog(folder=True)), None,
                      a("save", "&Save", win.save), a("save_as", "Save &As...", win.save_as), None,
                      a("export_folder", "&Export song folder...", win.export_song_folder),
-                     a("export_gm", "Export &GM MIDI...", win.export_gm_midi), None]
+                     a("export_gm", "Export &GM MIDI...", win.export_gm_midi),
+                     a("export_notation", "Export sheet &music (MusicXML/PDF)...", win.export_notation), None]
         self.edit = [undo, redo, None,
                      a("cut", "Cu&t", win.cut), a("copy", "&Copy", win.copy), a("paste", "&Paste", win.paste),
                      a("delete", "&Delete", lambda: N.delete_selection(doc)),

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.domain.validation import Finding
 from app.ui.export_dialog import ExportChoices, ExportDialog
-from app.workers.export_jobs import export_gm_midi_job, export_song_folder_job
+from app.workers.export_jobs import export_gm_midi_job, export_notation_job, export_song_folder_job
 from app.workers.qt_worker import FunctionWorker, start_worker
 
 if TYPE_CHECKING:
@@ -70,6 +70,10 @@ class ExportController(QObject):
     def start_gm_midi(self, path: str | Path) -> bool:
         return self._start(FunctionWorker(export_gm_midi_job, self.win.document.chart.copy(), Path(path)),
                            "exporting GM MIDI")
+
+    def start_notation(self, path: str | Path) -> bool:
+        return self._start(FunctionWorker(export_notation_job, self.win.document.chart.copy(), Path(path)),
+                           "exporting sheet music")
 
     def _start(self, worker: FunctionWorker, what: str) -> bool:
         if self.busy:

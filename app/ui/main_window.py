@@ -221,6 +221,12 @@ class MainWindow(QMainWindow):
             return False
         return self.session.exporter.start_gm_midi(path)
 
+    def export_notation(self) -> bool:
+        path = file_ops.ask_save_path(self, "Export drum sheet music", "MusicXML (*.musicxml);;PDF (*.pdf)")
+        if not path:
+            return False
+        return self.session.exporter.start_notation(path)
+
     def _save_to(self, path: Path) -> bool:
         try:
             from app.ui.project_ops import view_of

@@ -34,3 +34,13 @@ def export_gm_midi_job(chart: Chart, path: str | Path, on_progress=None, should_
     if on_progress:
         on_progress(1.0, f"wrote {Path(path).name}")
     return ExportResult(Path(path))
+
+
+def export_notation_job(chart: Chart, path: str | Path, on_progress=None, should_cancel=None) -> ExportResult:
+    """Drum sheet music: MusicXML always; PDF through MuseScore or LilyPond when one is installed."""
+    from app.notation.export import export_notation
+    check_cancel(should_cancel)
+    written = export_notation(chart, Path(path))
+    if on_progress:
+        on_progress(1.0, f"wrote {written.name}")
+    return ExportResult(written)

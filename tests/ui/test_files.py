@@ -175,6 +175,15 @@ def test_export_gm_midi_in_worker(window, qtbot, tmp_path):
         [(n.tick, n.lane, n.cymbal) for n in window.document.chart.drums.expert]
 
 
+def test_export_sheet_music_in_worker(window, qtbot, tmp_path):
+    import music21
+    path = tmp_path / "drums.musicxml"
+    with qtbot.waitSignal(window.session.exporter.finished, timeout=30000):
+        assert window.session.exporter.start_notation(path)
+    score = music21.converter.parse(str(path))
+    assert len(score.recurse().notes) > 0 and "export_notation" in window.actions.by_name
+
+
 def test_about_dialog_shows_version_model_and_folders(window, qtbot):
     from app import __version__
     window.about()
