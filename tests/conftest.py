@@ -1,6 +1,14 @@
 """Shared fixtures: one torch thread, and a small random-initialised drum model saved as a real checkpoint."""
 from __future__ import annotations
 
+import os
+import tempfile
+
+# No test writes into the user's real folders: settings (QSettings via XDG_CONFIG_HOME), autosaves,
+# caches and the corrections store go to a scratch folder for the whole session.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="chart-hero-test-config-")
+os.environ["CHART_HERO_DATA_DIR"] = tempfile.mkdtemp(prefix="chart-hero-test-data-")
+
 import pytest
 import torch
 

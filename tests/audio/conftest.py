@@ -10,6 +10,6 @@ def isolated_caches(tmp_path, monkeypatch):
     home = tmp_path / "cache-home"
     home.mkdir()
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    for var in ("TORCH_HOME", "HF_HOME", "HF_HUB_CACHE"):
+    for var in ("TORCH_HOME", "HF_HOME", "HF_HUB_CACHE", "CHART_HERO_DATA_DIR", "CHART_HERO_CACHE_DIR"):
         monkeypatch.delenv(var, raising=False)
     return home

@@ -35,4 +35,5 @@ def test_mid_and_chart_exports_give_the_same_note_times(chart) -> None:
         ticks = [n.tick for n in from_mid.drums.notes[diff]]
         t_mid = from_mid.tempo_map.ticks_to_s(ticks)
         t_chart = from_chart.tempo_map.ticks_to_s(ticks)
-        assert np.max(np.abs(t_mid - t_chart), initial=0) < 0.002  # .chart stores milli-BPM: ~1e-5 relative
+        # .chart stores milli-BPM: a relative tempo error up to 0.0005 / 20 BPM accumulates over the song
+        assert np.all(np.abs(t_mid - t_chart) <= 0.0005 + 3e-5 * t_mid)

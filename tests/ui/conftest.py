@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="chart-hero-test-config-")  # QSettings stay out of ~
-os.environ["CHART_HERO_DATA_DIR"] = tempfile.mkdtemp(prefix="chart-hero-test-data-")  # autosaves, settings
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # (user folders are redirected by tests/conftest.py)
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
