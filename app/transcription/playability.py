@@ -7,8 +7,10 @@ from app.domain.lanes import Lane
 from app.domain.notes import Note
 from app.domain.tempo_map import TempoMap
 
-MIN_CHORD_GAP_MS = 20.0
-"""Chords closer than this merge into the earlier one (scan-chart calls <= 15 ms a broken note)."""
+MIN_CHORD_GAP_MS = 17.0
+"""Chords closer than this merge into the earlier one: Clone Hero cannot play two chords 15 ms apart
+(scan-chart's brokenNote), so hits of different drums within 17 ms become one chord. This is the only
+place a decoded note moves by more than tick rounding (< 2 ms)."""
 
 PAD_PRIORITY = {(Lane.RED, False): 0, (Lane.GREEN, True): 1, (Lane.BLUE, True): 2, (Lane.YELLOW, True): 3,
                 (Lane.YELLOW, False): 4, (Lane.BLUE, False): 5, (Lane.GREEN, False): 6}
