@@ -13,7 +13,7 @@ from app.guitar.features import FeatureParams
 from app.guitar.labels import CLASSES
 from app.guitar.model import MODEL_CLASSES
 from app.io.atomic import atomic_path
-from app.transcription.checkpoint import CheckpointError, file_sha256, weights_digest
+from app.transcription.checkpoint import CheckpointError, build_verified_model, file_sha256, weights_digest
 
 FORMAT = "chart-hero-guitar-note-model"
 SCHEMA_VERSION = 1
@@ -98,22 +98,7 @@ def _validate(payload: Any, path: Path, sha256: str | None = None) -> GuitarBund
     if not isinstance(kwargs, dict) or kwargs.get("n_bands") != fp.n_mels:
         raise fail(f"the model expects {kwargs.get('n_bands') if isinstance(kwargs, dict) else '?'} bands, "
                    f"the feature parameters give {fp.n_mels}")
-    try:
-        model = cls(**kwargs)
-    except (TypeError, ValueError) as exc:
-        raise fail(f"cannot build {payload['model_class']} from its stored arguments: {exc}") from exc
-    state = payload["state_dict"]
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise fail("state_dict is not a dict of tensors")
-    try:
-        model.load_state_dict(state, strict=True)
-    except RuntimeError as exc:
-        bad = [ln.strip() for ln in str(exc).splitlines()[1:] if ln.strip()]
-        raise fail(f"weights do not match the declared architecture ({'; '.join(bad)[:300]})") from exc
-    if payload.get("weights_sha256") != weights_digest(state):
-        raise fail("the weights are damaged (their checksum does not match)")
-    if not all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
-        raise fail("weights contain NaN or infinite values")
+    model = build_verified_model(cls, kwargs, payload, fail)
     summary = payload.get("training_summary") or {}
     if not isinstance(summary, dict):
         raise fail("training_summary is not a dict")

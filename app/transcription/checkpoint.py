@@ -113,6 +113,28 @@ def save_checkpoint(path: str | Path, model: torch.nn.Module, feature_params: Fe
     return file_sha256(path)
 
 
+def build_verified_model(cls, kwargs: dict, payload: dict, fail) -> torch.nn.Module:
+    """cls(**kwargs) with payload's state dict loaded strictly, its checksum and finiteness checked;
+    `fail(reason)` returns the exception to raise (shared by every checkpoint kind of the project)."""
+    try:
+        model = cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"cannot build {payload['model_class']} from its stored arguments: {exc}") from exc
+    state = payload["state_dict"]
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise fail("state_dict is not a dict of tensors")
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        bad = [ln.strip() for ln in str(exc).splitlines()[1:] if ln.strip()]
+        raise fail(f"weights do not match the declared architecture ({'; '.join(bad)[:300]})") from exc
+    if payload.get("weights_sha256") != weights_digest(state):
+        raise fail("the weights are damaged (their checksum does not match)")
+    if not all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
+        raise fail("weights contain NaN or infinite values")
+    return model
+
+
 def load_checkpoint(path: str | Path) -> ModelBundle:
     """Load and validate a checkpoint; the model comes back in eval mode on the CPU.
 
@@ -165,22 +187,7 @@ def _validate(payload: Any, path: Path, sha256: str | None = None) -> ModelBundl
     if kwargs.get("in_channels") != fp.n_channels or kwargs.get("n_bands") != fp.n_bands:
         raise fail(f"the model expects {kwargs.get('in_channels')}x{kwargs.get('n_bands')} features, the feature "
                    f"parameters give {fp.n_channels}x{fp.n_bands}")
-    try:
-        model = cls(**kwargs)
-    except (TypeError, ValueError) as exc:
-        raise fail(f"cannot build {payload['model_class']} from its stored arguments: {exc}") from exc
-    state = payload["state_dict"]
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise fail("state_dict is not a dict of tensors")
-    try:
-        model.load_state_dict(state, strict=True)
-    except RuntimeError as exc:
-        bad = [ln.strip() for ln in str(exc).splitlines()[1:] if ln.strip()]
-        raise fail(f"weights do not match the declared architecture ({'; '.join(bad)[:300]})") from exc
-    if payload.get("weights_sha256") != weights_digest(state):
-        raise fail("the weights are damaged (their checksum does not match)")
-    if not all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
-        raise fail("weights contain NaN or infinite values")
+    model = build_verified_model(cls, kwargs, payload, fail)
 
     calib = payload.get("calibration") or {}
     try:
