@@ -13,7 +13,8 @@ from app.guitar.features import FeatureParams
 from app.guitar.labels import CLASSES
 from app.guitar.model import MODEL_CLASSES
 from app.io.atomic import atomic_path
-from app.transcription.checkpoint import CheckpointError, build_verified_model, file_sha256, weights_digest
+from app.transcription.checkpoint import (CheckpointError, build_verified_model, file_sha256, read_payload,
+                                          weights_digest)
 
 FORMAT = "chart-hero-guitar-note-model"
 SCHEMA_VERSION = 1
@@ -61,15 +62,7 @@ def save_guitar_model(path: str | Path, model: torch.nn.Module, feature_params: 
 def load_guitar_model(path: str | Path) -> GuitarBundle:
     """Load and validate a guitar checkpoint; CheckpointError(path, one-line reason) for anything wrong."""
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(path, "no such model file")
-    try:
-        payload = torch.load(path, weights_only=True, map_location="cpu")
-    except Exception as exc:
-        first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(path, f"not a readable model checkpoint (damaged, truncated or not a torch file: "
-                                    f"{first})") from exc
-    return _validate(payload, path, sha256=file_sha256(path))
+    return _validate(read_payload(path), path, sha256=file_sha256(path))
 
 
 def _validate(payload: Any, path: Path, sha256: str | None = None) -> GuitarBundle:

@@ -141,14 +141,18 @@ def load_checkpoint(path: str | Path) -> ModelBundle:
     Raises CheckpointError(path, one-line reason) for a missing, damaged, foreign or mismatched file.
     """
     path = Path(path)
+    return _validate(read_payload(path), path, sha256=file_sha256(path))
+
+
+def read_payload(path: Path) -> Any:
+    """The checkpoint dict via torch.load(weights_only=True); CheckpointError(path, one line) if unreadable."""
     if not path.is_file():
         raise CheckpointError(path, "no such model file")
     try:
-        payload = torch.load(path, weights_only=True, map_location="cpu")
+        return torch.load(path, weights_only=True, map_location="cpu")
     except Exception as exc:  # zip, pickle and EOF errors all mean the same to the user
         first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise CheckpointError(path, f"not a readable model checkpoint (damaged, truncated or not a torch file: {first})") from exc
-    return _validate(payload, path, sha256=file_sha256(path))
 
 
 def _validate(payload: Any, path: Path, sha256: str | None = None) -> ModelBundle:

@@ -69,12 +69,8 @@ class Autosaver(QObject):
         self.worker = None
 
     def wait(self, timeout_ms: int = 10000) -> None:
-        w = self.worker
-        if w is not None and w.thread is not None:
-            try:
-                w.thread.wait(timeout_ms)
-            except RuntimeError:
-                pass
+        if self.worker is not None:
+            self.worker.wait(timeout_ms)
 
     def discard(self) -> None:
         """Remove the autosave (clean exit, or the chart was saved); waits for a write under way."""

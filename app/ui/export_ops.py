@@ -105,9 +105,5 @@ class ExportController(QObject):
         self.failed.emit(message)
 
     def wait(self, timeout_ms: int = 20000) -> None:
-        w = self.worker
-        if w is not None and w.thread is not None:
-            try:
-                w.thread.wait(timeout_ms)
-            except RuntimeError:
-                pass
+        if self.worker is not None:
+            self.worker.wait(timeout_ms)

@@ -32,6 +32,15 @@ class FunctionWorker(QObject):
         """Ask the function to stop at its next chunk boundary (thread-safe)."""
         self._cancel.set()
 
+    def wait(self, timeout_ms: int = 10000) -> None:
+        """Block until this worker's thread ends (tests, clean exit); harmless if it already has."""
+        thread = getattr(self, "thread", None)
+        if thread is not None:
+            try:
+                thread.wait(timeout_ms)
+            except RuntimeError:  # the QThread was already deleted
+                pass
+
     @property
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
