@@ -60,32 +60,54 @@ def score(hit_lists: Sequence[Sequence[DrumHit]], examples: Sequence[Example], t
 
 
 def calibrate(acts: Sequence[Activations], examples: Sequence[Example], params: DecodeParams,
-              window_s: float = 0.05) -> tuple[dict[str, float], dict[str, float], float]:
-    """Per fine class: the threshold maximising its F on these examples and the timing offset (ms) that
-    centres its matches; plus the summed evaluation-class F with those thresholds.
+              window_s: float = 0.05, rounds: int = 2) -> tuple[dict[str, float], dict[str, float], float]:
+    """Per fine class: the threshold maximising F and the timing offset (ms) that centres its matches;
+    plus the summed evaluation-class F with those thresholds.
 
-    Decodes once with a low threshold, then keeps hits by confidence for each grid threshold.
+    Thresholds start at each fine class's own optimum, then `rounds` of coordinate ascent maximise
+    the F of the *evaluation* class each fine class charts as (hi-hat open and closed are both the
+    yellow cymbal: a hit called open where it was closed is still a right note, so the fine optimum
+    is too strict). Decodes once with a low threshold, then keeps hits by confidence per threshold.
     """
     low = replace(params, thresholds={c: float(min(THRESHOLD_GRID)) for c in DRUM_CLASSES},
                   default_threshold=float(min(THRESHOLD_GRID)), timing_offsets_ms={})
     all_hits = [decode(a, low) for a in acts]
+    hit_arrays = [{c: np.array([(h.time_s, h.confidence) for h in hits if h.drum == c]).reshape(-1, 2)
+                   for c in DRUM_CLASSES} for hits in all_hits]
+    fine_refs = [labels_by_class(ex, False) for ex in examples]
+    eval_refs = [labels_by_class(ex, True) for ex in examples]
+
+    def f_of(members: Sequence[str], thr: dict[str, float], refs, name: str) -> tuple[M.ClassScore, bool]:
+        s = M.ClassScore()
+        for arrays, ref in zip(hit_arrays, refs):
+            est = np.concatenate([arrays[c][arrays[c][:, 1] >= thr[c], 0] for c in members])
+            s.add(M.score_track({name: ref.get(name, np.zeros(0))}, {name: est}, [name], window_s)[name])
+        return s, s.tp + s.fn > 0
+
     thresholds, offsets = {}, {}
     for c in DRUM_CLASSES:
         best, offs = (-1.0, params.threshold(c)), []
         for thr in THRESHOLD_GRID:
-            s = M.ClassScore()
-            for hits, ex in zip(all_hits, examples):
-                est = np.array([h.time_s for h in hits if h.drum == c and h.confidence >= thr])
-                ref = labels_by_class(ex, False).get(c, np.zeros(0))
-                s.add(M.score_track({c: ref}, {c: est}, [c], window_s)[c])
-            if s.tp + s.fn == 0:
+            s, present = f_of([c], {c: float(thr)}, fine_refs, c)
+            if not present:
                 break  # class absent from the data: keep the preset's threshold
             if s.f > best[0] + 1e-9:
-                best = (s.f, float(thr))
-                offs = s.offsets_ms
+                best, offs = (s.f, float(thr)), s.offsets_ms
         thresholds[c] = best[1]
         if best[0] >= 0 and offs:
             offsets[c] = -float(np.median(offs))
+    for e in EVAL_CLASSES:
+        members = [c for c in DRUM_CLASSES if FINE_TO_EVAL.get(c) == e]
+        for _ in range(rounds if len(members) > 1 else 0):
+            for c in members:
+                scores = []
+                for thr in THRESHOLD_GRID:
+                    s, present = f_of(members, {**thresholds, c: float(thr)}, eval_refs, e)
+                    if not present:
+                        break
+                    scores.append((s.f, -abs(float(thr) - thresholds[c]), float(thr)))
+                if scores:
+                    thresholds[c] = max(scores)[2]
     tuned = replace(params, thresholds={**params.thresholds, **thresholds})
     hits = [[h for h in hl if h.confidence >= tuned.threshold(h.drum)] for hl in all_hits]
     return thresholds, offsets, score(hits, examples, True, window_s).sum_f

@@ -181,6 +181,9 @@ def random_chain(x: np.ndarray, rng: np.random.Generator, strength: float = 1.0)
     if rng.random() < 0.6 * strength:
         x = random_eq(x, rng)
         info["eq"] = True
+    if rng.random() < 0.2 * strength:  # band-limited masters (old recordings, lossy encodes cut at 11-17 kHz)
+        info["lowpass_hz"] = float(rng.uniform(11000, 17000))
+        x = apply_filter(apply_filter(x, "lowpass", info["lowpass_hz"]), "lowpass", info["lowpass_hz"])
     if rng.random() < 0.4 * strength:
         kw = dict(threshold_db=float(rng.uniform(-30, -10)), ratio=float(rng.uniform(2, 8)),
                   attack_s=float(rng.uniform(0.001, 0.02)), release_s=float(rng.uniform(0.05, 0.3)))

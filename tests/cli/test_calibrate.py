@@ -1,0 +1,27 @@
+"""`chart-hero calibrate`: refits a checkpoint's thresholds and offsets on shards, one-line errors."""
+from __future__ import annotations
+
+from app.cli.main import main
+from app.training.synth.dataset import SynthConfig, write_shards
+from app.transcription.checkpoint import load_checkpoint
+
+
+def test_calibrate_writes_a_calibrated_copy(tmp_path, tiny_checkpoint, capsys) -> None:
+    cfg = SynthConfig(duration_s=4.0, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
+                      use_fluidsynth=False)
+    write_shards(tmp_path / "data", 2, seed=5, config=cfg, per_shard=2)
+    out = tmp_path / "calibrated.pt"
+    assert main(["calibrate", str(tiny_checkpoint), str(tmp_path / "data"), "--out", str(out)]) == 0
+    bundle, before = load_checkpoint(out), load_checkpoint(tiny_checkpoint)
+    assert bundle.training_summary["calibrated_examples"] == 2
+    assert set(bundle.calibration.thresholds) <= set(bundle.classes) and bundle.calibration.thresholds
+    assert all(0 < t < 1 for t in bundle.calibration.thresholds.values())
+    assert "summed F" in capsys.readouterr().out
+    for a, b in zip(bundle.model.state_dict().values(), before.model.state_dict().values()):
+        assert (a == b).all()  # same weights, new calibration
+
+
+def test_calibrate_refuses_what_is_not_shards(tmp_path, tiny_checkpoint, capsys) -> None:
+    assert main(["calibrate", str(tiny_checkpoint), str(tmp_path), "--out", str(tmp_path / "x.pt")]) == 2
+    assert "no manifest.json" in capsys.readouterr().err
+    assert not (tmp_path / "x.pt").exists()
