@@ -12,6 +12,7 @@ from app.training.synth import augment
 from app.training.synth.accompaniment import accompaniment, mix_under
 from app.training.synth.grooves import STYLES, generate_groove
 from app.training.synth.kit import Kit
+from app.training.synth.pattern import Pattern
 from app.training.synth.render import MixSettings, labels_to_arrays, mix_stems, render_stems, label_offset_s, Label
 
 HELD_OUT: dict[str, tuple] = {
@@ -36,6 +37,7 @@ class SynthConfig:
     unpatterned: float = 0.1
     p_mic_mix: float = 0.7
     p_snare_fx: float = 0.35
+    p_drop_parts: float = 0.35           # chance that some instruments sit out part of the example
     p_accompaniment: float = 0.4
     drums_rel_db: tuple = (-12.0, 0.0)
     p_augment: float = 0.85
@@ -104,6 +106,30 @@ def choose_pattern(rng: np.random.Generator, config: SynthConfig):
     return generate_groove(rng, style, duration_s=config.duration_s, unpatterned=config.unpatterned)
 
 
+DROP_WEIGHTS = {"hihat": 0.35, "ride": 0.2, "kick": 0.12, "snare": 0.15, "crash": 0.06, "toms": 0.12}
+"""Which instrument group sits out in `drop_parts` (hi-hat most: grooves almost always pair the backbeat
+with a hat, and a model that learns the pairing calls hi-hats on every real snare hit)."""
+_DROP_PARTS = {"hihat": ("hihat_closed", "hihat_open", "hihat_pedal"), "ride": ("ride_body", "ride_bell"),
+               "kick": ("kick",), "snare": ("snare_head", "snare_rim"), "crash": ("crash",),
+               "toms": ("tom_high", "tom_mid", "tom_floor")}
+
+
+def drop_parts(pattern: Pattern, rng: np.random.Generator) -> Pattern:
+    """The pattern with one or two instrument groups silent over the whole example or a stretch of it
+    (labels follow, since hits are dropped before rendering): breaks the co-occurrence priors."""
+    names = list(DROP_WEIGHTS)
+    w = np.array([DROP_WEIGHTS[n] for n in names])
+    groups = rng.choice(len(names), size=1 + int(rng.random() < 0.3), replace=False, p=w / w.sum())
+    drop = {c for g in groups for c in _DROP_PARTS[names[int(g)]]}
+    if rng.random() < 0.4:
+        t0, t1 = 0.0, pattern.duration_s
+    else:
+        t0 = float(rng.uniform(0, 0.7 * pattern.duration_s))
+        t1 = t0 + float(rng.uniform(0.2, 0.6) * pattern.duration_s)
+    hits = [h for h in pattern.hits if not (h.part in drop and t0 <= h.time_s < t1)]
+    return replace(pattern, hits=hits, info={**pattern.info, "dropped": sorted(drop), "dropped_s": [t0, t1]})
+
+
 def _snare_fx(rng: np.random.Generator):
     """Processed rock snare: bright EQ, hard compression, often an 80s gated reverb."""
     thr, gated = float(rng.uniform(-30, -12)), rng.random() < 0.6
@@ -123,6 +149,8 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
     rng = np.random.default_rng(seed)
     kit = choose_kit(rng, config)
     pattern = choose_pattern(rng, config)
+    if rng.random() < config.p_drop_parts:
+        pattern = drop_parts(pattern, rng)
     mix = MixSettings.random(rng) if rng.random() < config.p_mic_mix else replace(
         MixSettings.dry(), velocity_gamma=float(rng.uniform(0.7, 1.8)))
     stems, labels = render_stems(pattern, kit, rng, mix)
@@ -133,7 +161,7 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
     info = {"seed": int(seed), "kit": kit.key, "electronic": kit.electronic, "source": pattern.source,
             "style": pattern.style, "bpm": round(pattern.bpm, 2), "meter": list(pattern.meter),
             "duration_s": round(len(audio) / SAMPLE_RATE, 3), "mic_mix": mix.overhead_db > -100,
-            "snare_fx": fx is not None, "accompaniment": None, "augment": {}}
+            "snare_fx": fx is not None, "dropped": pattern.info.get("dropped"), "accompaniment": None, "augment": {}}
     if rng.random() < config.p_accompaniment:
         mma_groove = pattern.source.split("/", 1)[1] if pattern.source.startswith("mma:") else None
         music, how = accompaniment(rng, pattern, mma_groove, config.use_fluidsynth)

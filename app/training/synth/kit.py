@@ -57,15 +57,20 @@ class Instrument:
         if self.choke_group is None and self.label in HIHAT_CLASSES:
             self.choke_group = "hihat"
 
-    def sample(self, velocity: float, rng: np.random.Generator) -> np.ndarray:
-        """A sample for `velocity` in 0..1 (attack at index ONSET_PREROLL), layer gain applied."""
+    def pick_sample(self, velocity: float, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+        """(the stored sample for `velocity` in 0..1, its gain): the array is the kit's own (do not modify),
+        so its identity can key caches of processed versions."""
         v = float(np.clip(velocity, 0.0, 1.0))
         inside = [l for l in self.layers if l.min_vel <= v <= l.max_vel]
         if not inside:
             inside = [min(self.layers, key=lambda l: min(abs(v - l.min_vel), abs(v - l.max_vel)))]
         layer = inside[int(rng.integers(len(inside)))]
-        x = layer.samples[int(rng.integers(len(layer.samples)))]
-        return x * np.float32(layer.gain * self.gain)
+        return layer.samples[int(rng.integers(len(layer.samples)))], float(layer.gain * self.gain)
+
+    def sample(self, velocity: float, rng: np.random.Generator) -> np.ndarray:
+        """A sample for `velocity` in 0..1 (attack at index ONSET_PREROLL), layer gain applied (a new array)."""
+        x, gain = self.pick_sample(velocity, rng)
+        return x * np.float32(gain)
 
 
 @dataclass

@@ -106,13 +106,16 @@ def render_stems(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixS
     labels, pitched = [], {}
     for (t, inst, vel), choke in zip(played, chokes):
         group = GROUP_OF[inst.label]
-        x = inst.sample(vel, rng)
+        stored, sample_gain = inst.pick_sample(vel, rng)
+        x = stored * np.float32(sample_gain)
         st = mix.group_pitch_st.get(group, 0.0)
         if st:
-            key = (id(x), st)
+            # keyed by the kit's stored array (alive all render long): a key on a temporary's id() can be
+            # reused by a later allocation and would play another instrument's pitched sample
+            key = (id(stored), st)
             if key not in pitched:
-                pitched[key] = augment.pitch_shift(x, st)
-            x = pitched[key]
+                pitched[key] = augment.pitch_shift(stored, st)
+            x = pitched[key] * np.float32(sample_gain)
         gamma = mix.velocity_gamma * (0.5 if len(inst.layers) >= 3 else 1.0)
         amp = vel ** gamma * 10 ** (mix.group_gain_db.get(group, 0.0) / 20)
         if mix.soft_darken and len(inst.layers) == 1 and vel < 0.7:

@@ -46,3 +46,23 @@ def test_held_out_split_uses_only_held_out_material() -> None:
     for audio, labels, info in held_out_test_set(2, seed=1, config=FAST):
         assert info["kit"] in {f"procedural:procedural-{s}" for s in HELD_OUT["procedural"]}
         assert info["style"] in HELD_OUT["styles"] and len(audio) > 0
+
+
+def test_drop_parts_silences_a_group_over_a_stretch() -> None:
+    """Some examples have an instrument sit out (a snare with no hat on it): hits and labels both go."""
+    import numpy as np
+
+    from app.training.synth.dataset import drop_parts
+    from app.training.synth.grooves import generate_groove
+
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        pattern = generate_groove(rng, "rock", duration_s=12.0)
+        thinned = drop_parts(pattern, rng)
+        t0, t1 = thinned.info["dropped_s"]
+        dropped = set(thinned.info["dropped"])
+        assert dropped and 0 <= t0 < t1
+        assert not [h for h in thinned.hits if h.part in dropped and t0 <= h.time_s < t1]
+        kept = [h for h in pattern.hits if not (h.part in dropped and t0 <= h.time_s < t1)]
+        assert thinned.hits == kept and len(kept) < len(pattern.hits) or not [
+            h for h in pattern.hits if h.part in dropped and t0 <= h.time_s < t1]

@@ -65,3 +65,25 @@ def test_velocity_changes_level() -> None:
     soft, _ = render(_pattern([Hit(0.2, "snare_head", 0.2)]), kit, np.random.default_rng(0))
     loud, _ = render(_pattern([Hit(0.2, "snare_head", 1.0)]), kit, np.random.default_rng(0))
     assert np.max(np.abs(loud)) > 2 * np.max(np.abs(soft))
+
+
+def test_pitched_groups_play_each_hits_own_instrument() -> None:
+    """With a group retuned, every hit still sounds its own instrument (a cache once keyed on a temporary
+    array's id() played another tom's pitched sample when the allocator reused the address)."""
+    from app.training.synth.kit import Instrument, Kit, Layer
+    from app.training.synth.render import render_stems
+
+    t = np.arange(int(0.3 * SAMPLE_RATE)) / SAMPLE_RATE
+    tone = {"tom_high": 400.0, "tom_floor": 100.0}
+    kit = Kit("two-toms", "test", [Instrument(c, c, [Layer(0.0, 1.0, [np.sin(2 * np.pi * f * t).astype(np.float32)])])
+                                   for c, f in tone.items()])
+    hits = [Hit(0.5 + 0.5 * i, "tom_high" if i % 2 else "tom_floor", 0.8) for i in range(12)]
+    pattern = Pattern(hits, 120.0, (4, 4), 7.0, "test", "test")
+    mix = MixSettings(group_pitch_st={"toms": 2.0}, soft_darken=False)
+    stems, labels = render_stems(pattern, kit, np.random.default_rng(0), mix)
+    freqs = np.fft.rfftfreq(4096, 1 / SAMPLE_RATE)
+    for lab in labels:
+        seg = stems["toms"][int(lab.time_s * SAMPLE_RATE) + 500:][:4096]
+        peak_hz = freqs[int(np.argmax(np.abs(np.fft.rfft(seg))))]
+        want = tone[lab.cls] * 2 ** (2 / 12)
+        assert abs(peak_hz - want) < 0.1 * want, (lab.cls, peak_hz, want)
