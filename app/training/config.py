@@ -10,7 +10,8 @@ import yaml
 
 @dataclass
 class Stage:
-    """A training stage: `steps` optimiser steps with these loss weight overrides."""
+    """A training stage: `steps` optimiser steps with these loss weight overrides; `lr` (optional) is the
+    learning rate the stage starts at (plateau drops still apply within it)."""
 
     name: str
     steps: int

@@ -93,6 +93,11 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
         while step < config.total_steps:
             check_cancel(should_cancel)
             stage = _stage_at(config, step)
+            if stage.lr is not None and (step == 0 or _stage_at(config, step - 1) is not stage):
+                lr, bad_evals = stage.lr, 0  # a stage with its own rate starts at it (an annealing stage)
+                for g in opt.param_groups:
+                    g["lr"] = lr
+                log(f"stage {stage.name}: learning rate {lr:.2e}")
             loss_cfg = LossConfig(**{**config.loss, **stage.loss})
             model.train()
             batch = sample_batch(train_ex, np.random.default_rng([config.seed, step]), config.batch_size, crop,

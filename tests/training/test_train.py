@@ -36,10 +36,14 @@ def test_tiny_training_run_checkpoints_and_resumes(tmp_path, shards) -> None:
     assert any("val_sum_f" in m for m in metrics) and any("loss" in m for m in metrics)
     # a longer config resumes where the first run stopped
     longer = load_config(resource_path("training", "tiny.yaml"),
-                         {**overrides, "stages": [{"name": "onset", "steps": 4}, {"name": "full", "steps": 20}]})
+                         {**overrides, "stages": [{"name": "onset", "steps": 4}, {"name": "full", "steps": 20},
+                                                  {"name": "anneal", "steps": 4, "lr": 1e-4}]})
     train(longer, log=lines.append)
     assert any("resuming" in l and "step 16" in l for l in lines)
-    assert load_checkpoint(tmp_path / "run" / "latest.pt").training_summary["steps"] == 24
+    assert "stage anneal: learning rate 1.00e-04" in lines
+    assert load_checkpoint(tmp_path / "run" / "latest.pt").training_summary["steps"] == 28
+    import torch
+    assert torch.load(tmp_path / "run" / "state-latest.pt", weights_only=True)["lr"] == pytest.approx(1e-4)
 
 
 def test_unknown_setting_is_refused(tmp_path) -> None:
