@@ -54,6 +54,8 @@ class MixSettings:
     @classmethod
     def random(cls, rng: np.random.Generator) -> "MixSettings":
         u = rng.uniform
+        if rng.random() < P_DISTANT_MICS:
+            return cls.distant(rng)
         return cls(
             velocity_gamma=float(u(0.7, 1.8)),
             group_gain_db={g: _group_gain_db(g, rng) for g in GROUPS},
@@ -61,6 +63,20 @@ class MixSettings:
             close_db=0.0, overhead_db=float(u(-12, 0)), room_db=float(u(-24, -6)),
             overhead_delay_s=float(u(0.0005, 0.003)), room_delay_s=float(u(0.004, 0.02)),
             overhead_hp_hz=float(u(150, 1200)), room_rt_s=float(u(0.15, 1.0)),
+            choke_fade_s=float(u(0.004, 0.02)))
+
+    @classmethod
+    def distant(cls, rng: np.random.Generator) -> "MixSettings":
+        """A kit heard mostly through full-range overheads and the room (1960s records, live rooms): close
+        mics far down, so the kick is a dull thud among cymbal wash rather than a clicky close-miked drum."""
+        u = rng.uniform
+        return cls(
+            velocity_gamma=float(u(0.7, 1.8)),
+            group_gain_db={g: _group_gain_db(g, rng) for g in GROUPS},
+            group_pitch_st={g: float(u(-1.5, 1.5)) if rng.random() < 0.3 else 0.0 for g in GROUPS},
+            close_db=float(u(-30, -10)), overhead_db=float(u(-3, 0)), room_db=float(u(-12, -3)),
+            overhead_delay_s=float(u(0.0005, 0.003)), room_delay_s=float(u(0.004, 0.02)),
+            overhead_hp_hz=float(u(30, 120)), room_rt_s=float(u(0.3, 1.5)),
             choke_fade_s=float(u(0.004, 0.02)))
 
 
@@ -74,6 +90,10 @@ def _group_gain_db(group: str, rng: np.random.Generator) -> float:
     if rng.random() < QUIET_GROUP_P.get(group, 0.0):
         return float(rng.uniform(-26, -8))
     return float(rng.uniform(-5, 5))
+
+
+P_DISTANT_MICS = 0.15
+"""Share of random mic mixes that are `MixSettings.distant`."""
 
 
 def _choke_times(hits: list[tuple[float, Instrument, float]]) -> list[float | None]:
@@ -166,8 +186,12 @@ def mix_stems(stems: dict[str, np.ndarray], mix: MixSettings, rng: np.random.Gen
 
 
 def label_offset_s(label: str, mix: MixSettings) -> float:
-    """When a class is first heard: at once through a close mic, else via the overheads."""
-    return 0.0 if CLOSE[GROUP_OF[label]] > 0 or mix.overhead_db <= -100 else mix.overhead_delay_s
+    """When a class is first heard: at once through a close mic, else (no close mic on it, or the close
+    mics far under the overheads) via the overheads."""
+    if mix.overhead_db <= -100:
+        return 0.0
+    heard_close = CLOSE[GROUP_OF[label]] > 0 and mix.close_db > mix.overhead_db - 6.0
+    return 0.0 if heard_close else mix.overhead_delay_s
 
 
 def render(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixSettings | None = None,

@@ -87,3 +87,15 @@ def test_pitched_groups_play_each_hits_own_instrument() -> None:
         peak_hz = freqs[int(np.argmax(np.abs(np.fft.rfft(seg))))]
         want = tone[lab.cls] * 2 ** (2 / 12)
         assert abs(peak_hz - want) < 0.1 * want, (lab.cls, peak_hz, want)
+
+
+def test_distant_mics_label_the_onset_where_the_overheads_hear_it() -> None:
+    """A 1960s-style kit (close mics far down, full-range overheads): labels move by the overhead delay."""
+    from app.training.synth.render import label_offset_s
+
+    mix = MixSettings.distant(np.random.default_rng(3))
+    assert mix.close_db <= -10 and mix.overhead_hp_hz <= 120
+    assert label_offset_s("kick", mix) == mix.overhead_delay_s > 0
+    close = MixSettings(close_db=0.0, overhead_db=-3.0, overhead_delay_s=0.002)
+    assert label_offset_s("kick", close) == 0.0 and label_offset_s("crash", close) == 0.002
+    assert label_offset_s("kick", MixSettings.dry()) == 0.0
