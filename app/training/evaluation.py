@@ -13,6 +13,7 @@ from app.training import metrics as M
 from app.training.examples import Example
 from app.transcription.activations import Activations, DrumHit
 from app.transcription.decode import DecodeParams, decode
+from app.transcription.mapping import FINE_TO_LANE
 
 THRESHOLD_GRID = tuple(np.round(np.arange(0.10, 0.86, 0.05), 2))
 
@@ -65,9 +66,10 @@ def calibrate(acts: Sequence[Activations], examples: Sequence[Example], params: 
     plus the summed evaluation-class F with those thresholds.
 
     Thresholds start at each fine class's own optimum, then `rounds` of coordinate ascent maximise
-    the F of the *evaluation* class each fine class charts as (hi-hat open and closed are both the
-    yellow cymbal: a hit called open where it was closed is still a right note, so the fine optimum
-    is too strict). Decodes once with a low threshold, then keeps hits by confidence per threshold.
+    the F of the *chart lane* each charted class becomes (hi-hat open and closed are both the yellow
+    cymbal: a hit called open where it was closed is still a right note, so the fine optimum is too
+    strict; toms and ride/crash keep their own thresholds, since their lanes differ). Decodes once with
+    a low threshold, then keeps hits by confidence per threshold.
     """
     low = replace(params, thresholds={c: float(min(THRESHOLD_GRID)) for c in DRUM_CLASSES},
                   default_threshold=float(min(THRESHOLD_GRID)), timing_offsets_ms={})
@@ -75,7 +77,14 @@ def calibrate(acts: Sequence[Activations], examples: Sequence[Example], params: 
     hit_arrays = [{c: np.array([(h.time_s, h.confidence) for h in hits if h.drum == c]).reshape(-1, 2)
                    for c in DRUM_CLASSES} for hits in all_hits]
     fine_refs = [labels_by_class(ex, False) for ex in examples]
-    eval_refs = [labels_by_class(ex, True) for ex in examples]
+    lanes: dict[tuple, list[str]] = {}
+    for c in DRUM_CLASSES:
+        spec = FINE_TO_LANE.get(c)
+        if spec is not None and spec.charted:
+            lanes.setdefault((spec.lane, spec.cymbal), []).append(c)
+    shared = [members for members in lanes.values() if len(members) > 1]
+    lane_refs = [{members[0]: np.concatenate([ref.get(c, np.zeros(0)) for c in members]) for members in shared}
+                 for ref in fine_refs]
 
     def f_of(members: Sequence[str], thr: dict[str, float], refs, name: str) -> tuple[M.ClassScore, bool]:
         s = M.ClassScore()
@@ -96,13 +105,12 @@ def calibrate(acts: Sequence[Activations], examples: Sequence[Example], params: 
         thresholds[c] = best[1]
         if best[0] >= 0 and offs:
             offsets[c] = -float(np.median(offs))
-    for e in EVAL_CLASSES:
-        members = [c for c in DRUM_CLASSES if FINE_TO_EVAL.get(c) == e]
-        for _ in range(rounds if len(members) > 1 else 0):
+    for members in shared:
+        for _ in range(rounds):
             for c in members:
                 scores = []
                 for thr in THRESHOLD_GRID:
-                    s, present = f_of(members, {**thresholds, c: float(thr)}, eval_refs, e)
+                    s, present = f_of(members, {**thresholds, c: float(thr)}, lane_refs, members[0])
                     if not present:
                         break
                     scores.append((s.f, -abs(float(thr) - thresholds[c]), float(thr)))

@@ -40,3 +40,22 @@ def test_open_called_for_closed_hihat_still_counts_as_hihat() -> None:
     assert thresholds["hihat_open"] <= 0.45
     assert f > 0.99
     assert abs(offsets["hihat_closed"] + 10.0) < 0.5
+
+
+def test_toms_keep_their_own_thresholds() -> None:
+    """High and floor tom are different lanes: a high-tom output that also fires (weaker) on floor-tom hits
+    must not be calibrated down to catch them, even though both are 'toms' in the evaluation classes."""
+    probs = np.zeros((1000, len(DRUM_CLASSES)), np.float32)
+    hi, fl = DRUM_CLASSES.index("tom_high"), DRUM_CLASSES.index("tom_floor")
+    labels = []
+    for k, t in enumerate(np.arange(0.5, 9.5, 0.25)):
+        f = int(round(t * FR))
+        if k % 2:
+            probs[f, hi] = 0.9
+            labels.append((float(t), "tom_high"))
+        else:
+            probs[f, hi], probs[f, fl] = 0.5, 0.3
+            labels.append((float(t), "tom_floor"))
+    ex = _example([t for t, _ in labels], [c for _, c in labels])
+    thresholds, _, f = calibrate([Activations(FR, probs, np.ones(1000, np.float32))], [ex], DecodeParams(thresholds={}))
+    assert thresholds["tom_high"] > 0.5 and thresholds["tom_floor"] <= 0.3
