@@ -44,7 +44,7 @@ FINE_TO_EVAL = {
     "snare_rim": None,
     "hihat_closed": "hihat",
     "hihat_open": "hihat",
-    "hihat_pedal": None,
+    "hihat_pedal": "hihat",
     "ride_body": "cymbals",
     "ride_bell": "cymbals",
     "crash": "cymbals",

@@ -20,7 +20,7 @@ from app.transcription.features import FeatureParams
 
 CLASS_TO_LANE = {c: lane for lane, c in LANE_TO_CLASS.items()}
 CONFIG = SynthConfig(duration_s=24.0, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
-                     use_fluidsynth=False, p_augment=0.0)
+                     use_fluidsynth=False, p_augment=0.0, p_drop_parts=0.0)
 
 
 def _song_folder(root, name: str, seed: int, offset_s: float, stretch: float = 1.0):

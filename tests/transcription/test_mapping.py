@@ -36,7 +36,8 @@ def test_lane_of_each_class(drum, lane, cymbal):
 
 def test_rim_and_pedal_are_optional():
     hits = [H(1.0, "snare_rim"), H(2.0, "hihat_pedal")]
-    assert hits_to_notes(hits, TM) == []
+    assert [(n.lane, n.cymbal) for n in hits_to_notes(hits, TM)] == [(Lane.YELLOW, True)]
+    assert hits_to_notes(hits, TM, MappingOptions(chart_hihat_pedal=False)) == []
     notes = hits_to_notes(hits, TM, MappingOptions(chart_snare_rim=True, chart_hihat_pedal=True))
     assert [(n.lane, n.cymbal) for n in notes] == [(Lane.RED, False), (Lane.YELLOW, True)]
 
