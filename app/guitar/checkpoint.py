@@ -13,8 +13,8 @@ from app.guitar.features import FeatureParams
 from app.guitar.labels import CLASSES
 from app.guitar.model import MODEL_CLASSES
 from app.io.atomic import atomic_path
-from app.transcription.checkpoint import (CheckpointError, build_verified_model, file_sha256, read_payload,
-                                          weights_digest)
+from app.transcription.checkpoint import (CheckpointError, build_verified_model, file_sha256, model_class_of,
+                                          read_payload, weights_digest)
 
 FORMAT = "chart-hero-guitar-note-model"
 SCHEMA_VERSION = 1
@@ -74,12 +74,7 @@ def _validate(payload: Any, path: Path, sha256: str | None = None) -> GuitarBund
     if payload.get("schema_version") != SCHEMA_VERSION:
         raise fail(f"checkpoint schema version {payload.get('schema_version')!r} is not supported "
                    f"(this program reads {SCHEMA_VERSION})")
-    missing = [k for k in ("model_class", "model_kwargs", "state_dict", "feature_params", "classes") if k not in payload]
-    if missing:
-        raise fail(f"checkpoint lacks {', '.join(missing)}")
-    cls = MODEL_CLASSES.get(payload["model_class"])
-    if cls is None:
-        raise fail(f"unknown model class {payload['model_class']!r}")
+    cls = model_class_of(payload, MODEL_CLASSES, fail)
     classes = payload["classes"]
     if not isinstance(classes, list) or tuple(classes) != CLASSES:
         raise fail(f"class list {classes!r} is not {list(CLASSES)}")

@@ -155,6 +155,20 @@ def read_payload(path: Path) -> Any:
         raise CheckpointError(path, f"not a readable model checkpoint (damaged, truncated or not a torch file: {first})") from exc
 
 
+REQUIRED_FIELDS = ("model_class", "model_kwargs", "state_dict", "feature_params", "classes")
+
+
+def model_class_of(payload: dict, model_classes: Mapping[str, type], fail) -> type:
+    """The model class a payload names, after checking the fields every checkpoint needs are there."""
+    missing = [k for k in REQUIRED_FIELDS if k not in payload]
+    if missing:
+        raise fail(f"checkpoint lacks {', '.join(missing)}")
+    cls = model_classes.get(payload["model_class"])
+    if cls is None:
+        raise fail(f"unknown model class {payload['model_class']!r}")
+    return cls
+
+
 def _validate(payload: Any, path: Path, sha256: str | None = None) -> ModelBundle:
     def fail(reason: str) -> CheckpointError:
         return CheckpointError(path, reason)
@@ -164,12 +178,7 @@ def _validate(payload: Any, path: Path, sha256: str | None = None) -> ModelBundl
     version = payload.get("schema_version")
     if version != SCHEMA_VERSION:
         raise fail(f"checkpoint schema version {version!r} is not supported (this program reads {SCHEMA_VERSION})")
-    missing = [k for k in ("model_class", "model_kwargs", "state_dict", "feature_params", "classes") if k not in payload]
-    if missing:
-        raise fail(f"checkpoint lacks {', '.join(missing)}")
-    cls = MODEL_CLASSES.get(payload["model_class"])
-    if cls is None:
-        raise fail(f"unknown model class {payload['model_class']!r}")
+    cls = model_class_of(payload, MODEL_CLASSES, fail)
 
     classes = payload["classes"]
     if (not isinstance(classes, (list, tuple)) or not classes or len(set(classes)) != len(classes)
