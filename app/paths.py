@@ -38,37 +38,31 @@ def _override(variable: str) -> Path | None:
 
 # ---- the three base folders ------------------------------------------------------------------------------
 
-def user_data_dir() -> Path:
-    """What the user would miss: autosaves, the corrections store. $CHART_HERO_DATA_DIR overrides it."""
-    override = _override(DATA_DIR_ENV)
+def _user_dir(env: str, kind: str, under_data: str | None) -> Path:
+    """$env, else $CHART_HERO_DATA_DIR/under_data, else platformdirs' user_<kind>_dir for the app."""
+    override = _override(env)
     if override is not None:
         return override
+    data = _override(DATA_DIR_ENV) if under_data else None
+    if data is not None:
+        return data / under_data
     import platformdirs
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP_NAME, appauthor=False))
+
+
+def user_data_dir() -> Path:
+    """What the user would miss: autosaves, the corrections store. $CHART_HERO_DATA_DIR overrides it."""
+    return _user_dir(DATA_DIR_ENV, "data", None)
 
 
 def user_cache_dir() -> Path:
     """What can be rebuilt: separated stems, rendered one-shots, demucs weights the user adds."""
-    override = _override(CACHE_DIR_ENV)
-    if override is not None:
-        return override
-    data = _override(DATA_DIR_ENV)
-    if data is not None:
-        return data / "cache"
-    import platformdirs
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _user_dir(CACHE_DIR_ENV, "cache", "cache")
 
 
 def user_config_dir() -> Path:
     """Settings: the editor's settings.json and the Qt window layout / recent files (QSettings)."""
-    override = _override(CONFIG_DIR_ENV)
-    if override is not None:
-        return override
-    data = _override(DATA_DIR_ENV)
-    if data is not None:
-        return data / "config"
-    import platformdirs
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _user_dir(CONFIG_DIR_ENV, "config", "config")
 
 
 # ---- named folders and files (every caller takes its path from here) ----------------------------------------
