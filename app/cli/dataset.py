@@ -15,6 +15,8 @@ def add_parser(sub) -> None:
     s.add_argument("--split", choices=("train", "test"), default="train",
                    help="test: held-out kits and patterns only")
     s.add_argument("--duration", type=float, default=30.0, help="seconds per example")
+    s.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="override a SynthConfig field (number fields only), e.g. --set p_kit_blend=0.5")
     s.set_defaults(run=run_synth)
     b = dsub.add_parser("build", help="turn Clone Hero song folders into aligned training shards")
     b.add_argument("roots", nargs="+", type=Path, help="folders searched for song folders")
@@ -23,18 +25,42 @@ def add_parser(sub) -> None:
     b.set_defaults(run=run_build)
 
 
+def synth_overrides(items: list[str]) -> dict[str, float]:
+    """`FIELD=VALUE` strings -> {field: number}, refusing unknown or non-numeric fields."""
+    from dataclasses import fields
+
+    from app.training.synth.dataset import SynthConfig
+
+    numeric = {f.name for f in fields(SynthConfig) if f.type in ("float", "int", float, int)}
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if name not in numeric:
+            raise ValueError(f"--set {item}: not a numeric SynthConfig field (one of {', '.join(sorted(numeric))})")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise ValueError(f"--set {item}: {value!r} is not a number") from None
+    return out
+
+
 def run_synth(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from app.training.synth.dataset import SynthConfig, write_shards
 
+    try:
+        overrides = synth_overrides(args.set)
+    except ValueError as e:
+        print(f"error: {e}")
+        return 2
     bar = tqdm(total=args.examples, unit="example")
 
     def progress(i: int, n: int) -> None:
         bar.n = i
         bar.refresh()
     manifest = write_shards(args.out, args.examples, args.seed,
-                            SynthConfig(duration_s=args.duration, split=args.split), on_progress=progress)
+                            SynthConfig(duration_s=args.duration, split=args.split, **overrides), on_progress=progress)
     bar.close()
     print(f"wrote {manifest}")
     return 0

@@ -115,3 +115,14 @@ def test_binary_song_ini_and_folder_without_audio(tmp_path, song_dir) -> None:
 def test_missing_input(tmp_path) -> None:
     r = run_cli("convert", tmp_path / "nope.mid", tmp_path / "x.chart")
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_dataset_synth_set_overrides_are_checked() -> None:
+    """`dataset synth --set FIELD=VALUE` takes numeric SynthConfig fields only, with a one-line refusal."""
+    from app.cli.dataset import synth_overrides
+
+    assert synth_overrides(["p_kit_blend=0.5", "p_vintage=0.1"]) == {"p_kit_blend": 0.5, "p_vintage": 0.1}
+    with pytest.raises(ValueError, match="not a numeric SynthConfig field"):
+        synth_overrides(["split=test"])
+    with pytest.raises(ValueError, match="is not a number"):
+        synth_overrides(["p_vintage=lots"])

@@ -175,9 +175,23 @@ def normalize_loudness(x: np.ndarray, target_db: float = -20.0, peak_db: float =
     return _f32(y * (limit / peak if peak > limit else 1.0))
 
 
-def random_chain(x: np.ndarray, rng: np.random.Generator, strength: float = 1.0) -> tuple[np.ndarray, dict]:
-    """A random mix-bus chain (each step with some probability); returns audio and what was applied."""
+def vintage(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+    """A 1960s-style record: narrow band (high-pass 60-150 Hz, low-pass 5-9 kHz), tape saturation, hiss."""
+    kw = {"highpass_hz": float(rng.uniform(60, 150)), "lowpass_hz": float(rng.uniform(5000, 9000)),
+          "saturate_db": float(rng.uniform(4, 14)), "hiss_snr_db": float(rng.uniform(30, 50))}
+    x = apply_filter(x, "highpass", kw["highpass_hz"])
+    x = apply_filter(apply_filter(x, "lowpass", kw["lowpass_hz"]), "lowpass", kw["lowpass_hz"])
+    x = saturate(x, kw["saturate_db"])
+    return add_noise(x, rng, kw["hiss_snr_db"], "white"), kw
+
+
+def random_chain(x: np.ndarray, rng: np.random.Generator, strength: float = 1.0,
+                 p_vintage: float = 0.0) -> tuple[np.ndarray, dict]:
+    """A random mix-bus chain (each step with some probability); returns audio and what was applied.
+    `p_vintage` > 0 adds a chance of `vintage` first (no draw at 0, so older seeds render as before)."""
     info: dict = {}
+    if p_vintage > 0 and rng.random() < p_vintage:
+        x, info["vintage"] = vintage(x, rng)
     if rng.random() < 0.6 * strength:
         x = random_eq(x, rng)
         info["eq"] = True

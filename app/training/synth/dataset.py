@@ -11,7 +11,7 @@ from app.constants import DRUM_CLASSES, SAMPLE_RATE
 from app.training.synth import augment
 from app.training.synth.accompaniment import accompaniment, mix_under
 from app.training.synth.grooves import STYLES, generate_groove
-from app.training.synth.kit import Kit
+from app.training.synth.kit import Kit, blend_kits
 from app.training.synth.pattern import Pattern
 from app.training.synth.render import MixSettings, labels_to_arrays, mix_stems, render_stems, label_offset_s, Label
 
@@ -41,6 +41,9 @@ class SynthConfig:
     p_accompaniment: float = 0.4
     drums_rel_db: tuple = (-12.0, 0.0)
     p_augment: float = 0.85
+    p_kit_blend: float = 0.0             # chance that some groups come from other kits of the split
+    p_group_fx: float = 0.0              # chance that each close-miked group gets its own EQ/compression
+    p_vintage: float = 0.0               # chance of a 1960s-style master (narrow band, saturated, hiss)
     use_fluidsynth: bool = True
     split: str = "train"                 # "train": everything but HELD_OUT; "test": HELD_OUT only
 
@@ -84,6 +87,15 @@ def choose_kit(rng: np.random.Generator, config: SynthConfig) -> Kit:
     ow = np.array([config.electronic_weight if e else 1.0 for *_, e in options])
     source, ident, _ = options[int(rng.choice(len(options), p=ow / ow.sum()))]
     return load_kit(source, ident)
+
+
+def choose_blended_kit(rng: np.random.Generator, config: SynthConfig) -> Kit:
+    """A kit; with `p_kit_blend`, some of its groups swapped for those of one or two other kits."""
+    kit = choose_kit(rng, config)
+    if rng.random() >= config.p_kit_blend:
+        return kit
+    donors = [choose_kit(rng, config) for _ in range(1 + int(rng.random() < 0.4))]
+    return blend_kits(kit, [d for d in donors if d.key != kit.key], rng)
 
 
 @lru_cache(maxsize=1)
@@ -142,12 +154,31 @@ def _snare_fx(rng: np.random.Generator):
     return fx
 
 
+def _group_fx(rng: np.random.Generator, group: str):
+    """A close-mic channel strip for one group: EQ (kick click or boom, boxy or bright toms, dark or
+    brittle cymbals), often compression, sometimes a gated room on the kick (80s records)."""
+    eq_db = 10.0 if group in ("kick", "toms") else 7.0
+    thr, comp, gated = float(rng.uniform(-30, -10)), rng.random() < 0.5, group == "kick" and rng.random() < 0.2
+    seed = int(rng.integers(2 ** 31))
+
+    def fx(x: np.ndarray) -> np.ndarray:
+        r = np.random.default_rng(seed)
+        peak = float(np.max(np.abs(x))) + 1e-9
+        y = augment.random_eq(x, r, eq_db)
+        if group == "kick" and r.random() < 0.5:      # beater click
+            y = augment.apply_filter(y, "peak", float(r.uniform(2500, 5000)), float(r.uniform(3, 10)), 1.0)
+        if comp:
+            y = augment.compress(y / peak, thr, float(r.uniform(2, 8)), 0.003, 0.1) * peak
+        return augment.gated_reverb(y, r) if gated else y
+    return fx
+
+
 def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.ndarray, list[Label], dict]:
     """One example, fully determined by `seed` and `config`: audio (float32 mono 44.1 kHz, in -1..1),
     labels (onset s, class, velocity) and info (kit, groove, tempo, mix, augmentation)."""
     config = config or SynthConfig()
     rng = np.random.default_rng(seed)
-    kit = choose_kit(rng, config)
+    kit = choose_blended_kit(rng, config) if config.p_kit_blend > 0 else choose_kit(rng, config)
     pattern = choose_pattern(rng, config)
     if rng.random() < config.p_drop_parts:
         pattern = drop_parts(pattern, rng)
@@ -155,6 +186,10 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
         MixSettings.dry(), velocity_gamma=float(rng.uniform(0.7, 1.8)))
     stems, labels = render_stems(pattern, kit, rng, mix)
     fx = {"snare": _snare_fx(rng)} if rng.random() < config.p_snare_fx else None
+    if config.p_group_fx > 0:
+        extra = {g: _group_fx(rng, g) for g in ("kick", "snare", "toms", "hihat", "cymbals")
+                 if rng.random() < config.p_group_fx}
+        fx = {**extra, **(fx or {})} or None
     audio = mix_stems(stems, mix, rng, fx)
     labels = sorted((Label(l.time_s + label_offset_s(l.cls, mix), l.cls, l.velocity) for l in labels),
                     key=lambda l: (l.time_s, l.cls))
@@ -169,7 +204,7 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
         audio = mix_under(audio, music, rel)
         info["accompaniment"] = {"how": how, "drums_rel_db": round(rel, 2)}
     if rng.random() < config.p_augment:
-        audio, info["augment"] = augment.random_chain(audio, rng)
+        audio, info["augment"] = augment.random_chain(audio, rng, p_vintage=config.p_vintage)
     else:
         audio = augment.normalize_loudness(audio, float(rng.uniform(-24, -14)))
     audio = np.clip(audio, -1.0, 1.0).astype(np.float32)

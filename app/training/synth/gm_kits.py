@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from app.constants import SAMPLE_RATE
+from app.io.atomic import atomic_path
 from app.training.synth.gm_drums import GM_DRUMS, RENDERED_NOTES
 from app.training.synth.kit import Instrument, Kit, Layer, load_mono, trim_sample
 
@@ -102,10 +103,9 @@ def load_oneshots(sf2: Path, program: int) -> dict[tuple[int, int], np.ndarray]:
         with np.load(path) as z:
             return {(int(k.split("_")[0]), int(k.split("_")[1])): z[k].astype(np.float32) for k in z.files}
     shots = render_oneshots(sf2, program)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, **{f"{n}_{v}": x.astype(np.float16) for (n, v), x in shots.items()})
-    tmp.replace(path)
+    # A unique temporary per writer: parallel renders may cache the same program at once.
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez_compressed(fh, **{f"{n}_{v}": x.astype(np.float16) for (n, v), x in shots.items()})
     return shots
 
 

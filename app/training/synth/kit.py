@@ -108,6 +108,32 @@ class Kit:
         return None
 
 
+BLEND_GROUPS: dict[str, tuple[str, ...]] = {
+    "kick": ("kick",), "snare": ("snare_head", "snare_rim"), "toms": ("tom_high", "tom_mid", "tom_floor"),
+    "hihat": HIHAT_CLASSES, "cymbals": ("ride_body", "ride_bell", "crash")}
+"""Instrument groups that move together when kits are blended (a hi-hat's closed/open/pedal samples
+come from one hi-hat, a snare's head and rim from one snare)."""
+
+
+def blend_kits(base: Kit, donors: list[Kit], rng: np.random.Generator, p_swap: float = 0.5) -> Kit:
+    """`base` with some instrument groups taken from `donors` (each group swapped with chance `p_swap`
+    to a random donor that has it): kick of one kit, snare of another, cymbals of a third, as real
+    kits are put together. Labels stay with the instruments; unlabelled percussion stays the base's."""
+    taken: dict[str, Kit] = {}
+    for group, classes in BLEND_GROUPS.items():
+        have = [d for d in donors if any(d._by_label.get(c) for c in classes)]
+        if have and rng.random() < p_swap:
+            taken[group] = have[int(rng.integers(len(have)))]
+    if not taken:
+        return base
+    swapped = {c for g in taken for c in BLEND_GROUPS[g]}
+    instruments = [i for i in base.instruments if i.label not in swapped]
+    for group, donor in taken.items():
+        instruments += [i for i in donor.instruments if i.label in BLEND_GROUPS[group]]
+    names = "+".join(sorted({f"{g}={d.name}" for g, d in taken.items()}))
+    return Kit(f"{base.name}[{names}]", base.source, instruments, base.electronic)
+
+
 def trim_sample(x: np.ndarray, onset_db: float = ONSET_THRESHOLD_DB,
                 tail_db: float = TAIL_THRESHOLD_DB) -> np.ndarray:
     """Cut leading silence (attack lands at ONSET_PREROLL) and the inaudible tail; float32."""

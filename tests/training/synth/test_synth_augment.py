@@ -32,6 +32,8 @@ CASES = {
     "mp3": lambda x, r: augment.codec_roundtrip(x, "mp3"),
     "loudness": lambda x, r: augment.normalize_loudness(x, -20),
     "chain": lambda x, r: augment.random_chain(x, r)[0],
+    "vintage": lambda x, r: augment.vintage(x, r)[0],
+    "chain_vintage": lambda x, r: augment.random_chain(x, r, p_vintage=1.0)[0],
 }
 
 
@@ -46,7 +48,7 @@ def test_keeps_shape_finite_and_seeded(name: str, audio: np.ndarray) -> None:
     np.testing.assert_array_equal(y1, y2)
 
 
-@pytest.mark.parametrize("name", ["reverb", "gated", "compress", "ogg", "mp3"])
+@pytest.mark.parametrize("name", ["reverb", "gated", "compress", "ogg", "mp3", "vintage"])
 def test_onsets_do_not_move(name: str, audio: np.ndarray) -> None:
     try:
         y = CASES[name](audio, np.random.default_rng(1))
@@ -69,3 +71,22 @@ def test_reverb_ir_decays_with_rt() -> None:
     e = ir ** 2
     first, late = e[: int(0.1 * SR)].sum(), e[int(0.4 * SR): int(0.5 * SR)].sum()
     assert late < first * 0.1
+
+
+def test_vintage_is_band_limited() -> None:
+    """The 1960s master keeps little above 9 kHz (two low-pass passes at 5-9 kHz)."""
+    x = np.random.default_rng(3).standard_normal(SR).astype(np.float32) * 0.1
+    y, kw = augment.vintage(x, np.random.default_rng(2))
+    spec = np.abs(np.fft.rfft(y)) ** 2
+    f = np.fft.rfftfreq(len(y), 1 / SR)
+    hi = spec[f > 14000].mean() / spec[(f > 500) & (f < 3000)].mean()
+    assert 5000 <= kw["lowpass_hz"] <= 9000 and hi < 0.05
+
+
+def test_chain_without_vintage_draws_as_before() -> None:
+    """p_vintage=0 draws nothing extra: older seeds render exactly as before it existed."""
+    x = np.random.default_rng(3).standard_normal(SR).astype(np.float32) * 0.1
+    a, info = augment.random_chain(x, np.random.default_rng(9))
+    b, _ = augment.random_chain(x, np.random.default_rng(9), p_vintage=0.0)
+    np.testing.assert_array_equal(a, b)
+    assert "vintage" not in info

@@ -66,3 +66,35 @@ def test_drop_parts_silences_a_group_over_a_stretch() -> None:
         kept = [h for h in pattern.hits if not (h.part in dropped and t0 <= h.time_s < t1)]
         assert thinned.hits == kept and len(kept) < len(pattern.hits) or not [
             h for h in pattern.hits if h.part in dropped and t0 <= h.time_s < t1]
+
+
+def test_blended_kits_take_whole_groups_from_donors() -> None:
+    """A blended kit plays the donor's snare head and rim (one snare), the base's everything else swapped
+    or kept group by group; every label stays with the instrument that plays it."""
+    from app.training.synth.kit import BLEND_GROUPS, blend_kits
+    from app.training.synth.procedural_kit import procedural_kit
+
+    base, donor = procedural_kit(0), procedural_kit(1)
+    seen_swap = False
+    for seed in range(12):
+        kit = blend_kits(base, [donor], np.random.default_rng(seed), p_swap=0.5)
+        for group, classes in BLEND_GROUPS.items():
+            owners = {("base" if any(i is j for j in base.instruments) else "donor")
+                      for i in kit.instruments if i.label in classes}
+            assert len(owners) <= 1, (group, owners)        # never half one kit's hi-hat, half another's
+            seen_swap |= owners == {"donor"}
+        assert sorted(kit.classes()) == sorted(set(base.classes()) | set(donor.classes()) & set(kit.classes()))
+    assert seen_swap
+    assert blend_kits(base, [donor], np.random.default_rng(0), p_swap=0.0) is base
+
+
+def test_timbre_variety_options_render_reproducibly() -> None:
+    """Kit blending, close-mic channel strips and vintage masters: seeded, finite, labels intact."""
+    from dataclasses import replace
+
+    config = replace(FAST, p_kit_blend=1.0, p_group_fx=1.0, p_vintage=1.0, p_accompaniment=0.0, p_augment=1.0)
+    a1, l1, i1 = render_example(21, config)
+    a2, l2, _ = render_example(21, config)
+    np.testing.assert_array_equal(a1, a2)
+    assert l1 == l2 and len(l1) > 5 and np.all(np.isfinite(a1))
+    assert "[" in i1["kit"] and "vintage" in i1["augment"]
