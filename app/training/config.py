@@ -43,6 +43,8 @@ class TrainConfig:
     lr_drop_factor: float = 0.5
     early_stop_patience: int = 8
     decode_preset: str = "conservative"
+    keep_snapshots: bool = False
+    """Also keep each evaluation's weights as run_dir/step-NNNNNN.pt (for checkpoint averaging)."""
     init_checkpoint: str | None = None
     """Start from this checkpoint's weights (fine-tuning, or continuing on a machine without the run's
     state file); ignored when the run folder has a state to resume."""

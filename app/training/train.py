@@ -121,6 +121,8 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
                 metrics_file.write(json.dumps({"step": step, "val_sum_f": f, "thresholds": cal.thresholds}) + "\n")
                 metrics_file.flush()
                 save_checkpoint(run / "latest.pt", model, params, cal, summary)
+                if config.keep_snapshots:
+                    save_checkpoint(run / f"step-{step:06d}.pt", model, params, cal, summary)
                 if f > best_f + 1e-4:
                     best_f, bad_evals = f, 0
                     save_checkpoint(run / "best.pt", model, params, cal, {**summary, "best_val_sum_f": round(f, 4)})

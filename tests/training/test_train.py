@@ -37,11 +37,15 @@ def test_tiny_training_run_checkpoints_and_resumes(tmp_path, shards) -> None:
     # a longer config resumes where the first run stopped
     longer = load_config(resource_path("training", "tiny.yaml"),
                          {**overrides, "stages": [{"name": "onset", "steps": 4}, {"name": "full", "steps": 20},
-                                                  {"name": "anneal", "steps": 4, "lr": 1e-4}]})
+                                                  {"name": "anneal", "steps": 4, "lr": 1e-4}],
+                          "keep_snapshots": True})
     train(longer, log=lines.append)
     assert any("resuming" in l and "step 16" in l for l in lines)
     assert "stage anneal: learning rate 1.00e-04" in lines
     assert load_checkpoint(tmp_path / "run" / "latest.pt").training_summary["steps"] == 28
+    snapshots = sorted(p.name for p in (tmp_path / "run").glob("step-*.pt"))
+    assert snapshots and snapshots[-1] == "step-000028.pt" and "step-000016.pt" not in snapshots
+    assert load_checkpoint(tmp_path / "run" / snapshots[-1]).training_summary["steps"] == 28
     import torch
     assert torch.load(tmp_path / "run" / "state-latest.pt", weights_only=True)["lr"] == pytest.approx(1e-4)
 
