@@ -19,9 +19,6 @@ def test_shipped_model_loads_and_matches_its_card() -> None:
     assert bundle.calibration.thresholds, "the shipped model carries calibrated thresholds"
 
 
-@pytest.mark.xfail(strict=True, reason="the shipped model is an interim checkpoint (see models/MODEL_CARD.md) that "
-                   "does not yet reach summed F 0.9 at 10 ms on generated drums (0.866 with drums-fast-v1); issues 3 "
-                   "and 8 stay open until it does (strict: this turns into a failure as soon as a model passes, so the mark is removed)")
 def test_generated_drums_chart_end_to_end(tmp_path) -> None:
     """Synthesised drums with known hits -> chart-hero transcribe -> notes.mid read back: right lanes, 10 ms."""
     from app.audio.decode import write_audio

@@ -192,7 +192,7 @@ def _chart_from_activations(act: Activations, options: TranscribeOptions, bundle
         tempo_map, grid = estimate_tempo_map(act, hits)
     notes = hits_to_notes(hits, tempo_map, MappingOptions(dynamics=options.dynamics,
                                                           snap_divisions=options.snap_divisions))
-    notes, _ = make_playable(notes, tempo_map)
+    notes, _ = make_playable(notes, tempo_map, centre_chords=not options.snap_divisions)
     chart = Chart(metadata=meta.copy(), tempo_map=tempo_map)
     chart.metadata.charter = options.charter or chart.metadata.charter
     chart.metadata.pro_drums = True
