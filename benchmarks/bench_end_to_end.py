@@ -24,11 +24,8 @@ CLASSES = list(EVAL_CLASSES)
 
 def generated_song(seed: int):
     """(audio, reference events by class, info) of the test suite's plain generated groove."""
-    from app.training.synth.dataset import SynthConfig, render_example
-    config = SynthConfig(duration_s=20.0, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
-                         use_fluidsynth=False, p_augment=0.0, p_mic_mix=0.0, p_snare_fx=0.0, unpatterned=0.0,
-                         p_drop_parts=0.0)
-    audio, labels, info = render_example(seed, config)
+    from app.training.synth.dataset import plain_generated_config, render_example
+    audio, labels, info = render_example(seed, plain_generated_config(20.0))
     ref: dict[str, list[float]] = {c: [] for c in CLASSES}
     for lab in labels:
         c = FINE_TO_EVAL.get(lab.cls)

@@ -27,12 +27,9 @@ def test_generated_drums_chart_end_to_end(tmp_path) -> None:
     from app.io.midi_file import read_midi
     from app.training import metrics as M
     from app.training.lane_classes import chart_events
-    from app.training.synth.dataset import SynthConfig, render_example
+    from app.training.synth.dataset import plain_generated_config, render_example
 
-    config = SynthConfig(duration_s=20.0, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
-                         use_fluidsynth=False, p_augment=0.0, p_mic_mix=0.0, p_snare_fx=0.0, unpatterned=0.0,
-                         p_drop_parts=0.0)
-    audio, labels, info = render_example(7, config)
+    audio, labels, info = render_example(7, plain_generated_config(20.0))
     write_audio(tmp_path / "groove.wav", audio, 44100)
     assert main(["transcribe", str(tmp_path / "groove.wav"), "--out", str(tmp_path / "out")]) == 0
     chart = read_midi(tmp_path / "out" / "groove" / "notes.mid")

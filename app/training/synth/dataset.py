@@ -173,6 +173,14 @@ def _group_fx(rng: np.random.Generator, group: str):
     return fx
 
 
+def plain_generated_config(duration_s: float = 20.0) -> SynthConfig:
+    """Generated grooves on the procedural kit with no mix, processing or accompaniment: the setting of
+    the end-to-end lane check (tests/test_shipped_model.py, benchmarks/bench_end_to_end.py)."""
+    return SynthConfig(duration_s=duration_s, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
+                       use_fluidsynth=False, p_augment=0.0, p_mic_mix=0.0, p_snare_fx=0.0, unpatterned=0.0,
+                       p_drop_parts=0.0)
+
+
 def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.ndarray, list[Label], dict]:
     """One example, fully determined by `seed` and `config`: audio (float32 mono 44.1 kHz, in -1..1),
     labels (onset s, class, velocity) and info (kit, groove, tempo, mix, augmentation)."""
