@@ -52,17 +52,32 @@ def _k_weighted_subblock_powers(x: np.ndarray, sr: int, hop: int) -> np.ndarray:
     """
     n_sub = x.shape[-1] // hop
     frames = x[:, : n_sub * hop].reshape(x.shape[0], n_sub, hop)
-    spec = np.fft.rfft(frames.astype(np.float32, copy=False), axis=-1)  # float32 FFT: twice as fast
-    spec = (spec.real ** 2 + spec.imag ** 2) * _k_response_power(sr, hop).astype(np.float32)
-    weights = np.full(spec.shape[-1], 2.0)
-    weights[0] = 1.0
-    if hop % 2 == 0:
-        weights[-1] = 1.0
-    return (spec @ weights.astype(np.float32)).astype(np.float64) / (hop * hop)
+    n_fft = _fast_fft_length(hop)  # zero-padded: Parseval still holds, and 4410 points FFT 2.3x slower
+    spec = np.fft.rfft(frames.astype(np.float32, copy=False), n=n_fft, axis=-1)  # float32 FFT: twice as fast
+    power = spec.real ** 2
+    power += spec.imag ** 2
+    weights = 2.0 * _k_response_power(sr, n_fft)
+    weights[0] /= 2.0
+    if n_fft % 2 == 0:
+        weights[-1] /= 2.0
+    return (power @ weights.astype(np.float32)).astype(np.float64) / (hop * n_fft)
+
+
+def _fast_fft_length(n: int) -> int:
+    """The smallest 2^a * 3^b >= n (pocketfft is fastest on such lengths)."""
+    best = 1 << max(n - 1, 0).bit_length()
+    p3 = 1
+    while p3 < best:
+        p2 = p3
+        while p2 < n:
+            p2 *= 2
+        best = min(best, p2)
+        p3 *= 3
+    return best
 
 
 def _as_channels(audio: np.ndarray) -> np.ndarray:
-    x = np.asarray(audio, dtype=np.float64)
+    x = np.asarray(audio, dtype=np.float32)
     return x[None, :] if x.ndim == 1 else x
 
 

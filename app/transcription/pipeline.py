@@ -128,15 +128,12 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
     if options.separate not in SEPARATE_CHOICES:
         raise ValueError(f"separate must be one of {SEPARATE_CHOICES}")
     t0 = time.perf_counter()
-    report(0.0, "loading model")
-    bundle = model_bundle or load_model(options.model_path)
-    t0 = _step(timings, "model", t0)
-    report(0.02, f"reading {source.name}")
-    audio, description, stems, meta, is_drums = _load_input(source)
+    report(0.0, f"reading {source.name}")
+    bundle, (audio, description, stems, meta, is_drums) = _model_and_input(model_bundle, options.model_path, source)
     duration_s = len(audio) / SAMPLE_RATE
     if duration_s < 1.0:
         raise ChartFileError(source, f"audio too short to chart ({duration_s:.2f} s)")
-    t0 = _step(timings, "load", t0)
+    t0 = _step(timings, "model_and_audio", t0)
     check_cancel(should_cancel)
 
     separated = False
@@ -160,6 +157,23 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
     version = str(bundle.training_summary.get("version", "")) if bundle.training_summary else ""
     return TranscriptionResult(chart, act, hits, grid, description, stems, duration_s, options,
                                bundle.sha256, version, separated, bundle.calibration, timings, warnings)
+
+
+def _model_and_input(bundle, model_path: Path | None, source: Path):
+    """(model bundle, _load_input(source)), the model loading (torch's import, in a fresh process) in a
+    thread while the audio decodes. A model error is raised before an input error, as when run in turn."""
+    if bundle is not None:
+        return bundle, _load_input(source)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="load-model") as pool:
+        future = pool.submit(load_model, model_path)
+        try:
+            loaded = _load_input(source)
+        except BaseException:
+            future.result()
+            raise
+        return future.result(), loaded
 
 
 def _maybe_separate(source: Path, audio: np.ndarray, options: TranscribeOptions, report: ProgressFn,

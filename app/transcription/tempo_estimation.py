@@ -92,22 +92,17 @@ def dp_beats(envelope: np.ndarray, period_frames: np.ndarray, tightness: float =
     local = np.convolve(env, np.exp(-0.5 * (np.arange(-2 * win, 2 * win + 1) / win) ** 2), mode="same")
     score = local.copy()
     back = np.full(n, -1, dtype=np.int64)
-    penalties: dict[int, np.ndarray] = {}
-    for t in range(n):
-        p = int(round(period_frames[t]))
-        lo, hi = t - 2 * p, t - p // 2
-        if hi < 0 or p < 2:
-            continue
-        pen = penalties.get(p)
-        if pen is None:  # distances 2p .. p/2, matching score[lo .. hi]
-            dist = np.arange(2 * p, p // 2 - 1, -1, dtype=np.float64)
-            pen = penalties[p] = tightness * np.log(dist / p) ** 2
-        start = max(lo, 0)
-        cand = score[start:hi + 1] - pen[start - lo:]
-        k = int(np.argmax(cand))
-        if cand[k] > 0:
-            score[t] = local[t] + cand[k]
-            back[t] = start + k
+    periods = np.rint(np.asarray(period_frames, dtype=np.float64)).astype(np.int64)
+    penalty = _penalty_table(int(periods.max(initial=2)), tightness)
+    # Every predecessor of t lies at least P/2 frames back, so a run of frames shorter than each one's
+    # P/2 depends only on frames before the run: the run is scored at once (same result as frame by frame).
+    t0 = 0
+    while t0 < n:
+        run = max(1, int(periods[t0]) // 2)
+        run = max(1, min(run, int(periods[t0:t0 + run].min()) // 2))
+        ts = np.arange(t0, min(t0 + run, n))
+        _score_run(score, back, local, ts, periods[ts], penalty)
+        t0 = int(ts[-1]) + 1
     # the last beat: the best score within the final beat period, then follow the back pointers
     tail = max(0, n - int(round(period_frames[-1])) - 1)
     t = tail + int(np.argmax(score[tail:]))
@@ -123,6 +118,38 @@ def dp_beats(envelope: np.ndarray, period_frames: np.ndarray, tightness: float =
         first, last = np.argmax(keep), len(keep) - np.argmax(keep[::-1])
         beats = beats[first:last]
     return beats
+
+
+def _penalty_table(max_period: int, tightness: float) -> np.ndarray:
+    """(max_period + 1, 2 * max_period + 1): row P, column j holds tightness * log((2P - j) / P)^2 for the
+    predecessor 2P - j frames back (j = 0 .. 2P - P // 2), -inf beyond that range."""
+    p = np.arange(max_period + 1)[:, None]
+    j = np.arange(2 * max_period + 1)[None, :]
+    dist = (2 * p - j).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pen = tightness * np.log(dist / p) ** 2
+    return np.where((j <= 2 * p - p // 2) & (p >= 2), pen, np.inf)
+
+
+def _score_run(score: np.ndarray, back: np.ndarray, local: np.ndarray, ts: np.ndarray, periods: np.ndarray,
+               penalty: np.ndarray) -> None:
+    """dp_beats' update for frames `ts` whose candidate predecessors all precede ts[0] (in place)."""
+    ok = (periods >= 2) & (ts - periods // 2 >= 0)
+    if not ok.all():
+        ts, periods = ts[ok], periods[ok]
+        if not len(ts):
+            return
+    lo = ts - 2 * periods
+    width = int((2 * periods - periods // 2).max()) + 1
+    idx = lo[:, None] + np.arange(width)[None, :]
+    cand = score[np.maximum(idx, 0)] - penalty[periods, :width]
+    cand[idx < 0] = -np.inf
+    k = np.argmax(cand, axis=1)
+    rows = np.arange(len(ts))
+    best = cand[rows, k]
+    better = best > 0
+    score[ts[better]] = local[ts[better]] + best[better]
+    back[ts[better]] = idx[rows, k][better]
 
 
 def track_beats(envelope: np.ndarray, frame_rate: float, hop_length: int = 256) -> np.ndarray:
