@@ -11,6 +11,11 @@ os.environ["CHART_HERO_DATA_DIR"] = tempfile.mkdtemp(prefix="chart-hero-test-dat
 
 import pytest
 import torch
+from hypothesis import settings
+
+# Property tests run on shared 2-core CI machines: a slow example is load, not a bug.
+settings.register_profile("chart-hero", deadline=None)
+settings.load_profile("chart-hero")
 
 from app.transcription.checkpoint import Calibration, load_checkpoint, save_checkpoint
 from app.transcription.features import FeatureParams
