@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -119,7 +120,6 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
     Raises ChartFileError for unreadable input or model, app.domain.progress.Cancelled on cancel.
     """
     from app.audio.loudness import normalize_loudness
-    from app.transcription.inference import compute_activations
 
     report = on_progress or (lambda f, m: None)
     timings: dict[str, float] = {}
@@ -129,11 +129,16 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
         raise ValueError(f"separate must be one of {SEPARATE_CHOICES}")
     t0 = time.perf_counter()
     report(0.0, f"reading {source.name}")
-    bundle, (audio, description, stems, meta, is_drums) = _model_and_input(model_bundle, options.model_path, source)
-    duration_s = len(audio) / SAMPLE_RATE
-    if duration_s < 1.0:
-        raise ChartFileError(source, f"audio too short to chart ({duration_s:.2f} s)")
-    t0 = _step(timings, "model_and_audio", t0)
+    model = _start_model_load(model_bundle, options.model_path)
+    try:
+        audio, description, stems, meta, is_drums = _load_input(source)
+        duration_s = len(audio) / SAMPLE_RATE
+        if duration_s < 1.0:
+            raise ChartFileError(source, f"audio too short to chart ({duration_s:.2f} s)")
+    except BaseException:
+        model()  # a bad model is reported before bad audio, as when they load in turn
+        raise
+    t0 = _step(timings, "audio", t0)
     check_cancel(should_cancel)
 
     separated = False
@@ -146,6 +151,10 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
         t0 = _step(timings, "separation", t0)
 
     audio = normalize_loudness(audio, SAMPLE_RATE)
+    bundle = model()
+    t0 = _step(timings, "loudness_and_model", t0)
+    from app.transcription.inference import compute_activations  # loaded with the model by now
+
     base = 0.4 if separated else 0.05
     act = compute_activations(audio, bundle, lambda f, m="": report(base + (0.9 - base) * f, "listening"),
                               should_cancel)
@@ -159,21 +168,22 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
                                bundle.sha256, version, separated, bundle.calibration, timings, warnings)
 
 
-def _model_and_input(bundle, model_path: Path | None, source: Path):
-    """(model bundle, _load_input(source)), the model loading (torch's import, in a fresh process) in a
-    thread while the audio decodes. A model error is raised before an input error, as when run in turn."""
+def _start_model_load(bundle, model_path: Path | None) -> Callable[[], object]:
+    """A function that returns the model bundle: `bundle` when given, else the checkpoint at `model_path`,
+    loaded (with torch's import, 2 s in a fresh process) on a thread started now, so that decoding,
+    separating and normalising the audio overlap it. The function re-raises the loading error."""
     if bundle is not None:
-        return bundle, _load_input(source)
+        return lambda: bundle
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(1, thread_name_prefix="load-model") as pool:
-        future = pool.submit(load_model, model_path)
-        try:
-            loaded = _load_input(source)
-        except BaseException:
-            future.result()
-            raise
-        return future.result(), loaded
+    def load() -> object:
+        import app.transcription.inference  # noqa: F401  (torch and the network code)
+        return load_model(model_path)
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="load-model")
+    future = pool.submit(load)
+    pool.shutdown(wait=False)
+    return future.result
 
 
 def _maybe_separate(source: Path, audio: np.ndarray, options: TranscribeOptions, report: ProgressFn,
