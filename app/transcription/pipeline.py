@@ -168,6 +168,16 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
                                bundle.sha256, version, separated, bundle.calibration, timings, warnings)
 
 
+def preload() -> None:
+    """Import torch and the code a transcription runs (2-3 s in a fresh process, once): the editor calls it
+    in the background at start, so its first auto-chart starts warm."""
+    import app.transcription.inference  # noqa: F401  (torch and the network code)
+    import app.transcription.decode  # noqa: F401
+    import app.transcription.mapping  # noqa: F401
+    import app.transcription.playability  # noqa: F401
+    import app.transcription.sections  # noqa: F401
+
+
 def _start_model_load(bundle, model_path: Path | None) -> Callable[[], object]:
     """A function that returns the model bundle: `bundle` when given, else the checkpoint at `model_path`,
     loaded (with torch's import, 2 s in a fresh process) on a thread started now, so that decoding,
@@ -177,7 +187,7 @@ def _start_model_load(bundle, model_path: Path | None) -> Callable[[], object]:
     from concurrent.futures import ThreadPoolExecutor
 
     def load() -> object:
-        import app.transcription.inference  # noqa: F401  (torch and the network code)
+        preload()
         return load_model(model_path)
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="load-model")

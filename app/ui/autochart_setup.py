@@ -10,6 +10,7 @@ from app.ui.autochart import AutoChartController
 from app.ui.autochart_panel import AutoChartPanel
 from app.ui.confidence_overlay import ConfidenceOverlay
 from app.ui.corrections_recorder import CorrectionsRecorder
+from app.workers.autochart import prewarm_in_background
 
 if TYPE_CHECKING:
     from app.ui.actions import EditorActions
@@ -26,6 +27,7 @@ def install_autochart(win: "MainWindow") -> AutoChartController:
     win.confidence_overlay = ConfidenceOverlay(win.lanes, controller)
     win.corrections = CorrectionsRecorder(win.document, parent=win)
     win.corrections.message.connect(show)
+    prewarm_in_background(delay_s=2.0)  # after the window's first paint: the first Ctrl+T starts warm
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(controller.shutdown)

@@ -1,6 +1,8 @@
 """The editor's auto-chart jobs as plain functions (run on a worker thread): transcribe, re-decode, confidences."""
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -33,6 +35,21 @@ def autochart(source: str | Path, options, on_progress: ProgressFn | None = None
     return AutoChartOutput(result, confidences, song_id(source), source)
 
 
+def prewarm_in_background(delay_s: float = 0.0) -> threading.Thread:
+    """Import torch and the transcription code on a daemon thread (after `delay_s`), so the first
+    auto-chart of a session does not pay for it; errors are left for the real run to report."""
+    def run() -> None:
+        time.sleep(delay_s)
+        try:
+            from app.transcription.pipeline import preload
+            preload()
+        except Exception:  # the auto-chart itself reports what is wrong
+            pass
+    thread = threading.Thread(target=run, name="chart-hero-prewarm", daemon=True)
+    thread.start()
+    return thread
+
+
 @dataclass
 class RedecodeOutput:
     result: object
@@ -44,7 +61,6 @@ def redecode_notes(result, preset: str, sensitivity: Mapping[str, float], dynami
                    tempo_map: TempoMap | None = None, on_progress: ProgressFn | None = None,
                    should_cancel: CancelFn | None = None) -> RedecodeOutput:
     """Decode the stored activations again (no network); `tempo_map`: the chart's current map, if edited."""
-    import time
     from dataclasses import replace
 
     from app.transcription.confidence import note_confidences

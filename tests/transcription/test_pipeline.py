@@ -100,3 +100,18 @@ def test_cli_batch_keeps_going_and_writes_json(tmp_path, drum_audio, tiny_checkp
                         str(tmp_path / "out2"), "--model", str(text)], capture_output=True, text=True, cwd=ROOT,
                        timeout=300)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "model.pt" in r.stderr, r.stderr
+
+
+def test_a_bad_model_is_reported_before_bad_audio(tmp_path) -> None:
+    """The model loads on a thread beside the audio; its error still comes first, as when run in turn."""
+    model = tmp_path / "broken.pt"
+    model.write_bytes(b"not a checkpoint")
+    with pytest.raises(ChartFileError) as err:
+        transcribe(tmp_path / "missing.ogg", TranscribeOptions(model_path=model, separate="off"))
+    assert "broken.pt" in str(err.value)
+
+
+def test_bad_audio_with_a_good_model_names_the_audio(tmp_path, tiny_checkpoint) -> None:
+    with pytest.raises(ChartFileError) as err:
+        transcribe(tmp_path / "missing.ogg", TranscribeOptions(model_path=tiny_checkpoint, separate="off"))
+    assert "missing.ogg" in str(err.value)
