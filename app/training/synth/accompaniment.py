@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,10 @@ def mma_midi_notes(groove: str, bpm: float, n_bars: int, rng: np.random.Generato
     body = "".join(f"{i + 1} {chords[int(rng.integers(len(chords)))]}\n" for i in range(n_bars))
     with tempfile.TemporaryDirectory() as tmp:
         src, mid = Path(tmp) / "song.mma", Path(tmp) / "song.mid"
-        src.write_text(f"Tempo {bpm:.2f}\nGroove {groove}\n{body}")
+        song = f"Tempo {bpm:.2f}\nGroove {groove}\n{body}"
+        # MMA humanises with its own random generator: seed it from the song text (no draw from `rng`, so
+        # the other parts of older seeds render as before) to make the render reproducible
+        src.write_text(f"RndSeed {zlib.crc32(song.encode())}\n{song}")
         try:
             subprocess.run(["mma", "-f", str(mid), str(src)], check=True, capture_output=True, timeout=60)
             m = mido.MidiFile(str(mid))
