@@ -16,6 +16,7 @@ from app.training.batches import sample_batch
 from app.training.config import Stage, TrainConfig
 from app.training.evaluation import activations_of, calibrate
 from app.training.examples import Example, load_examples
+from app.training.widening import widen, widening_problems
 from app.transcription.checkpoint import Calibration, save_checkpoint
 from app.transcription.decode import load_preset
 from app.transcription.features import FeatureParams
@@ -73,10 +74,20 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
     elif config.init_checkpoint:
         from app.transcription.checkpoint import load_checkpoint
         init = load_checkpoint(Path(config.init_checkpoint).expanduser())
-        if init.model.init_kwargs != model.init_kwargs or init.feature_params != params:
-            raise ValueError(f"{config.init_checkpoint}: architecture or features differ from the config")
-        model.load_state_dict(init.model.state_dict())
-        log(f"starting from the weights of {config.init_checkpoint}")
+        if init.feature_params != params:
+            raise ValueError(f"{config.init_checkpoint}: features differ from the config")
+        if init.model.init_kwargs == model.init_kwargs:
+            model.load_state_dict(init.model.state_dict())
+            log(f"starting from the weights of {config.init_checkpoint}")
+        else:
+            problems = widening_problems(init.model.init_kwargs, model.init_kwargs)
+            if problems:
+                raise ValueError(f"{config.init_checkpoint}: architecture differs from the config and is not "
+                                 f"a widening of it ({'; '.join(problems)})")
+            model.load_state_dict(widen(init.model, config.seed, **model.init_kwargs).state_dict())
+            log(f"starting from the weights of {config.init_checkpoint}, widened "
+                f"({count_parameters(init.model):,} -> {count_parameters(model):,} parameters; new units "
+                f"start with zero output weights, so the wider model begins exactly where that one ends)")
     for g in opt.param_groups:
         g["lr"] = lr
     log(f"model: {count_parameters(model):,} parameters; loading data")

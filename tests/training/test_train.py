@@ -67,3 +67,22 @@ def test_fine_tune_from_checkpoint(tmp_path, shards) -> None:
                        "stages": [{"name": "full", "steps": 2}], "eval_every": 2})
     train(cfg, log=lines.append)
     assert any("starting from the weights" in l for l in lines)
+
+
+def test_fine_tune_widens_a_narrower_checkpoint(tmp_path, shards) -> None:
+    base = {"train_data": [str(shards / "train")], "val_data": [str(shards / "val")],
+            "stages": [{"name": "full", "steps": 2}], "eval_every": 2}
+    first = train(load_config(resource_path("training", "tiny.yaml"), {**base, "run_dir": str(tmp_path / "a")}),
+                  log=lambda s: None)
+    lines: list[str] = []
+    wider = {"conv_channels": [6, 8], "proj_dim": 16, "gru_hidden": 12, "gru_layers": 1, "branch_hidden": 8,
+             "dropout": 0.0}
+    train(load_config(resource_path("training", "tiny.yaml"),
+                      {**base, "run_dir": str(tmp_path / "b"), "init_checkpoint": str(first), "model": wider}),
+          log=lines.append)
+    assert any("widened" in l for l in lines)
+    deeper = {**wider, "gru_layers": 2}
+    with pytest.raises(ValueError, match="not a widening"):
+        train(load_config(resource_path("training", "tiny.yaml"),
+                          {**base, "run_dir": str(tmp_path / "c"), "init_checkpoint": str(first), "model": deeper}),
+              log=lambda s: None)
