@@ -23,6 +23,8 @@ from app.transcription.activations import Activations, DrumHit
 from app.transcription.tempo_estimation import BeatGrid
 
 SEPARATE_CHOICES = ("auto", "on", "off")
+DRUM_STEM_NAMES = ("drums", "drums_1", "drums_2", "drums_3", "drums_4")
+"""File names (without extension) of Clone Hero drum stems: `auto` does not separate them."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,9 @@ def _load_input(source: Path) -> tuple[np.ndarray, str, dict[str, Path], SongMet
             meta = read_song_ini(ini)[0]
         return song.audio, song.description, find_stems(source), meta, song.is_drums_only
     audio = load_audio(source, SAMPLE_RATE, mono=True)
-    return audio, f"used {source.name}", {"song": source}, _audio_metadata(source), False
+    is_drum_stem = source.stem.lower() in DRUM_STEM_NAMES  # a chart's drums.ogg given on its own
+    stems = {"drums" if is_drum_stem else "song": source}
+    return audio, f"used {source.name}", stems, _audio_metadata(source), is_drum_stem
 
 
 def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOptions(),

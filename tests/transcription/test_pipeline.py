@@ -69,6 +69,15 @@ def test_full_mix_without_separation_model_says_so(drum_audio, tiny_checkpoint, 
     assert not result.separated and any("separation model" in w for w in result.warnings)
 
 
+def test_a_drum_stem_given_alone_is_not_separated(drum_audio, tiny_checkpoint, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    stem = tmp_path / "Drums_1.ogg"
+    stem.write_bytes(drum_audio[0].read_bytes())
+    result = transcribe(stem, TranscribeOptions(model_path=tiny_checkpoint, separate="auto"))
+    assert not result.separated and not result.warnings
+    assert result.stems == {"drums": stem}
+
+
 @pytest.mark.parametrize("make, match", [
     (lambda p: None, "no such file"),
     (lambda p: p.write_bytes(b"OggS" + b"\x00" * 100), "bad.ogg"),
