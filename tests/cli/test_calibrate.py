@@ -25,3 +25,19 @@ def test_calibrate_refuses_what_is_not_shards(tmp_path, tiny_checkpoint, capsys)
     assert main(["calibrate", str(tiny_checkpoint), str(tmp_path), "--out", str(tmp_path / "x.pt")]) == 2
     assert "no manifest.json" in capsys.readouterr().err
     assert not (tmp_path / "x.pt").exists()
+
+
+def test_calibrate_with_real_recordings_records_the_shifts(tmp_path, tiny_checkpoint, capsys) -> None:
+    import pytest
+    from app.training.mdb import default_root
+    if not default_root().is_dir():
+        pytest.skip("../shared/data/mdb-dev is not here")
+    cfg = SynthConfig(duration_s=4.0, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
+                      use_fluidsynth=False)
+    write_shards(tmp_path / "data", 2, seed=5, config=cfg, per_shard=2)
+    out = tmp_path / "calibrated.pt"
+    assert main(["calibrate", str(tiny_checkpoint), str(tmp_path / "data"), "--out", str(out), "--real", "mdb"]) == 0
+    shifts = load_checkpoint(out).training_summary["real_shifts"]
+    assert set(shifts) == {"kick", "snare", "hihat", "cymbals"}  # MDB's four songs have no toms
+    assert all(-0.15 <= s <= 0.3 for s in shifts.values())
+    assert "before the shift" in capsys.readouterr().out
