@@ -176,6 +176,16 @@ def features_torch(audio: torch.Tensor, params: FeatureParams) -> torch.Tensor:
     return spectrogram_from_padded(pad_audio(audio.float(), params), 0, params.n_frames(audio.shape[-1]), params)
 
 
+def feature_block_spans(n_frames: int, block_frames: int, margin_frames: int = 0) -> list[tuple[int, int, int, int]]:
+    """(first, stop, lo, hi) per block of `block_frames` frames covering 0..n_frames-1: the block is
+    first..stop-1 and lo..hi-1 adds `margin_frames` of real context on each side (none past the song's ends)."""
+    out = []
+    for first in range(0, n_frames, block_frames):
+        stop = min(first + block_frames, n_frames)
+        out.append((first, stop, max(first - margin_frames, 0), min(stop + margin_frames, n_frames)))
+    return out
+
+
 def iter_feature_blocks(audio: np.ndarray, params: FeatureParams, margin_frames: int = 0,
                         block_frames: int | None = None) -> Iterator[tuple[int, int, int, torch.Tensor]]:
     """Yield (first, stop, lo, feats) covering frames 0..T-1 in blocks of block_frames.
@@ -185,12 +195,9 @@ def iter_feature_blocks(audio: np.ndarray, params: FeatureParams, margin_frames:
     (none beyond the song's ends, so a conv over it pads exactly as over the whole song).
     """
     audio = to_mono(audio)
-    total = params.n_frames(len(audio))
-    block = int(block_frames or params.block_frames)
     padded = pad_audio(torch.from_numpy(audio)[None], params)
-    for first in range(0, total, block):
-        stop = min(first + block, total)
-        lo, hi = max(first - margin_frames, 0), min(stop + margin_frames, total)
+    spans = feature_block_spans(params.n_frames(len(audio)), int(block_frames or params.block_frames), margin_frames)
+    for first, stop, lo, hi in spans:
         with torch.inference_mode():
             feats = spectrogram_from_padded(padded, lo, hi - lo, params)[0]
         yield first, stop, lo, feats

@@ -76,3 +76,24 @@ def test_cancel_between_chunks(tiny_bundle):
     with pytest.raises(Cancelled):
         compute_activations(_drum_like(6.0), tiny_bundle, should_cancel=should_cancel,
                             chunks=ChunkParams(core_s=1.0, context_s=0.5, batch_windows=1))
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_result_does_not_depend_on_workers(long_memory_bundle, workers):
+    audio = _drum_like(10.0, seed=3)
+    chunks = ChunkParams(core_s=2.0, context_s=1.0, batch_windows=3)
+    one = compute_activations(audio, long_memory_bundle, chunks=chunks, workers=1)
+    many = compute_activations(audio, long_memory_bundle, chunks=chunks, workers=workers)
+    for name in ("probs", "onset", "offset_frames", "velocity"):
+        np.testing.assert_allclose(getattr(many, name), getattr(one, name), atol=1e-5, err_msg=name)
+
+
+def test_window_batches_cover_every_window_once():
+    from app.transcription.inference import _window_batches
+    spans = list(range(21))
+    for batch_windows, workers in ((32, 2), (32, 1), (4, 2), (1, 3), (50, 8)):
+        batches = _window_batches(spans, batch_windows, workers)
+        assert [s for b in batches for s in b] == spans
+        assert max(len(b) for b in batches) <= batch_windows
+        assert len(batches) >= min(workers, 2)  # both cores get work
+    assert _window_batches([], 32, 2) == []
