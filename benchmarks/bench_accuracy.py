@@ -82,18 +82,22 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--markdown", type=Path)
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--per-song", action="store_true", help="also print tp/fp/fn per class for each real song")
     args = ap.parse_args()
     import contextlib
     import io
     sets = {**mdb_sets(), **synth_sets(args.synth, args.seed)}
-    rows, lines = [], []
+    rows, lines, song_lines = [], [], []
     for name, items in sets.items():
         t0 = time.perf_counter()
         scores, base_scores = [], []
-        for audio, ref in items:
+        for k, (audio, ref) in enumerate(items):
             with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
                 est = transcribe_and_read_back(audio, Path(tmp), args.model, args.preset)
             scores.append(M.score_track(ref, est, CLASSES, 0.05))
+            if args.per_song and "real" in name:
+                counts = ", ".join(f"{c} {s.tp}/{s.fp}/{s.fn}" for c, s in scores[-1].items() if s.tp + s.fp + s.fn)
+                song_lines.append(f"{name} #{k + 1} (tp/fp/fn): {counts}")
             if not args.skip_baseline:
                 base_scores.append(M.score_track(ref, baseline_events(audio), CLASSES, 0.05))
         p = M.pooled(scores, CLASSES)
@@ -116,6 +120,7 @@ def main() -> None:
         lines.append(f"| {name} | " + " | ".join("—" if np.isnan(v) else f"{v:+.1f}" for v in offsets.values()) + " |")
     text = "\n".join(lines)
     print(text)
+    print("\n".join(song_lines))
     for name, *_, secs in rows:
         print(f"{name}: {secs:.0f} s")
     if args.markdown:
