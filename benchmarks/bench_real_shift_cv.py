@@ -19,8 +19,6 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -28,11 +26,11 @@ from app.training import metrics as M  # noqa: E402
 from bench_accuracy import CLASSES, transcribe_and_read_back  # noqa: E402
 
 
-def _with_thresholds(bundle, thresholds: dict[str, float], path: Path, note: dict) -> Path:
+def _with_thresholds(bundle, thresholds: dict[str, float], path: Path) -> Path:
     from app.transcription.checkpoint import Calibration, save_checkpoint
     offsets = dict(bundle.calibration.timing_offsets_ms) if bundle.calibration else {}
     save_checkpoint(path, bundle.model, bundle.feature_params, Calibration(thresholds, offsets),
-                    {**bundle.training_summary, **note}, bundle.classes)
+                    bundle.training_summary, bundle.classes)
     return path
 
 
@@ -76,11 +74,11 @@ def main() -> None:
     all_thr, all_shift = fit(list(range(len(tracks))))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        models = {"none": args.model, "all4": _with_thresholds(bundle, all_thr, tmp / "all4.pt", {})}
+        models = {"none": args.model, "all4": _with_thresholds(bundle, all_thr, tmp / "all4.pt")}
         for k, track in enumerate(tqdm(tracks, unit="fold", desc="leave one song out")):
             thr, shift = fit([i for i in range(len(tracks)) if i != k])
             print(f"  fold {track.name}: shifts {shift}", file=sys.stderr)
-            models["cv"] = _with_thresholds(bundle, thr, tmp / f"fold{k}.pt", {})
+            models["cv"] = _with_thresholds(bundle, thr, tmp / f"fold{k}.pt")
             for kind, path in (("drums", track.drum_path), ("mix", track.mix_path)):
                 audio = load_audio(path)
                 for name, model in models.items():
@@ -97,7 +95,6 @@ def main() -> None:
             p = M.pooled(s, CLASSES)
             cells = [f"{p[c].f:.3f}" if p[c].tp + p[c].fn else "—" for c in CLASSES]
             print(f"| {labels[name]} | MDB {kind} | " + " | ".join(cells) + f" | **{p['sum'].f:.3f}** |")
-    np.set_printoptions(precision=3)
 
 
 if __name__ == "__main__":

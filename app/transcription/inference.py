@@ -23,7 +23,7 @@ INFERENCE_WORKERS = max(1, min(2, os.cpu_count() or 1))
 """Python threads that run independent pieces (feature blocks, groups of GRU windows) side by side, each
 single-threaded inside torch (which releases the GIL in its ops). Unlike OpenMP threads they never spin-wait
 on each other, so a busy core only slows its own piece. On 2 cores: network pass 3.0 s -> 1.8 s for a 4-minute
-song (benchmarks/bench_inference.py)."""
+song (the network stage of benchmarks/bench_transcribe.py)."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,10 @@ def compute_activations(audio: np.ndarray, model_bundle: ModelBundle, on_progres
     """
     threads = torch.get_num_threads()
     torch.set_num_threads(INFERENCE_THREADS)
-    pool = ThreadPoolExecutor(max(1, workers or INFERENCE_WORKERS), thread_name_prefix="drum-model")
+    n_workers = max(1, workers or INFERENCE_WORKERS)
+    pool = ThreadPoolExecutor(n_workers, thread_name_prefix="drum-model")
     try:
-        return _compute(audio, model_bundle, on_progress, should_cancel, chunks, pool)
+        return _compute(audio, model_bundle, on_progress, should_cancel, chunks, pool, n_workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         torch.set_num_threads(threads)
@@ -75,22 +76,24 @@ def compute_activations(audio: np.ndarray, model_bundle: ModelBundle, on_progres
 
 def fused_frontend(model: torch.nn.Module):
     """`model.frontend` with each conv's BatchNorm folded into its weights (eval mode; same outputs within
-    float rounding, 15 % faster); the model itself is not changed. Models without that layout are used as is."""
+    float rounding, 15 % faster). Only a copy of the conv blocks is folded; the model is not changed. Models
+    without that layout are used as is."""
     import copy
+    from functools import partial
 
     from torch.nn.utils.fusion import fuse_conv_bn_eval
 
     convs = getattr(model, "convs", None)
     if convs is None or model.training:
         return model.frontend
-    fused = copy.deepcopy(model)
-    for block in fused.convs:
+    fused = copy.deepcopy(convs)
+    for block in fused:
         layers = list(block)
         for i in range(len(layers) - 1):
             if isinstance(layers[i], torch.nn.Conv2d) and isinstance(layers[i + 1], torch.nn.BatchNorm2d):
                 block[i] = fuse_conv_bn_eval(layers[i], layers[i + 1])
                 block[i + 1] = torch.nn.Identity()
-    return fused.frontend
+    return partial(model.frontend, convs=fused)
 
 
 def _in_order(pool: ThreadPoolExecutor, fn, items: list, should_cancel: CancelFn | None, on_done) -> list:
@@ -109,7 +112,8 @@ def _in_order(pool: ThreadPoolExecutor, fn, items: list, should_cancel: CancelFn
 
 
 def _compute(audio: np.ndarray, model_bundle: ModelBundle, on_progress: ProgressFn | None,
-             should_cancel: CancelFn | None, chunks: ChunkParams, pool: ThreadPoolExecutor) -> Activations:
+             should_cancel: CancelFn | None, chunks: ChunkParams, pool: ThreadPoolExecutor,
+             n_workers: int) -> Activations:
     model = model_bundle.model
     fp = model_bundle.feature_params
     model.eval()
@@ -135,7 +139,7 @@ def _compute(audio: np.ndarray, model_bundle: ModelBundle, on_progress: Progress
     h = torch.cat(parts) if parts else torch.zeros(0, 1)
 
     # 2. recurrent part + heads over windows stacked in the batch dimension
-    return _recurrent(h, n_frames, model_bundle, chunks, on_progress, should_cancel, pool)
+    return _recurrent(h, n_frames, model_bundle, chunks, on_progress, should_cancel, pool, n_workers)
 
 
 def _window_batches(spans: list, batch_windows: int, workers: int) -> list[list]:
@@ -148,7 +152,7 @@ def _window_batches(spans: list, batch_windows: int, workers: int) -> list[list]
 
 def _recurrent(h: torch.Tensor, n_frames: int, model_bundle: ModelBundle, chunks: ChunkParams,
                on_progress: ProgressFn | None, should_cancel: CancelFn | None,
-               pool: ThreadPoolExecutor) -> Activations:
+               pool: ThreadPoolExecutor, n_workers: int) -> Activations:
     model = model_bundle.model
     fp = model_bundle.feature_params
     core = max(1, int(round(chunks.core_s * fp.frame_rate)))
@@ -171,7 +175,7 @@ def _recurrent(h: torch.Tensor, n_frames: int, model_bundle: ModelBundle, chunks
             offset[a:e] = out["offset"][i, a - s:e - s].numpy()
             velocity[a:e] = out["velocity"][i, a - s:e - s].numpy()
 
-    batches = _window_batches(spans, chunks.batch_windows, pool._max_workers)
+    batches = _window_batches(spans, chunks.batch_windows, n_workers)
     report = on_progress or (lambda f, m="": None)
     _in_order(pool, run, batches, should_cancel, lambda i, n: report(0.3 + 0.7 * i / n, "drum model"))
     if not spans:

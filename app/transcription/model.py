@@ -132,9 +132,10 @@ class HierarchicalDrumNet(nn.Module):
         self.register_buffer("single", torch.tensor(self.hierarchy.single), persistent=False)
 
     # ---- pieces -------------------------------------------------------------------------------
-    def frontend(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, in_channels, T, n_bands) -> (B, T, proj_dim); local: frame t sees t +- context_frames."""
-        y = self.convs(self.input_norm(x))  # (B, C, T, F')
+    def frontend(self, x: torch.Tensor, convs: nn.Module | None = None) -> torch.Tensor:
+        """(B, in_channels, T, n_bands) -> (B, T, proj_dim); local: frame t sees t +- context_frames.
+        `convs` replaces self.convs (inference passes a copy with BatchNorm folded into the convs)."""
+        y = (convs or self.convs)(self.input_norm(x))  # (B, C, T, F')
         return self.proj(y.permute(0, 2, 1, 3).flatten(2))
 
     def sequence(self, h: torch.Tensor) -> dict[str, torch.Tensor]:
