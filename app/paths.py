@@ -101,6 +101,11 @@ def demucs_model_dir() -> Path:
     return user_cache_dir() / "demucs"
 
 
+def onnx_twin_cache_dir() -> Path:
+    """onnxruntime twins of drum checkpoints, one per checkpoint sha256 (app.transcription.onnx_twin)."""
+    return user_cache_dir() / "onnx"
+
+
 def gm_oneshot_cache_dir() -> Path:
     """One-shots rendered from GM SoundFonts for the training data renderer (app.training.synth.gm_kits)."""
     return user_cache_dir() / "gm-oneshots"

@@ -77,3 +77,28 @@ def test_core_imports_without_qt() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=APP.parent)
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-2000:]
+
+
+TORCH_FREE = ("app.transcription.pipeline", "app.transcription.engine", "app.transcription.onnx_twin",
+              "app.transcription.spectrum_np", "app.transcription.feature_params", "app.transcription.chunking",
+              "app.transcription.decode_calibration", "app.transcription.decode", "app.transcription.mapping",
+              "app.transcription.playability", "app.transcription.sections", "app.transcription.tempo_estimation",
+              "app.transcription.confidence", "app.io.digest")
+"""What a transcription runs on the onnxruntime engine: importable where torch is not (its 2 s import is
+most of a fresh process's time)."""
+
+
+def test_onnx_engine_path_imports_without_torch() -> None:
+    code = (
+        "import sys, importlib.abc, importlib\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] == 'torch':\n"
+        "            raise ImportError('torch blocked: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        f"for name in {TORCH_FREE!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=APP.parent)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-2000:]

@@ -19,6 +19,19 @@ def test_shipped_model_loads_and_matches_its_card() -> None:
     assert bundle.calibration.thresholds, "the shipped model carries calibrated thresholds"
 
 
+def test_shipped_twin_is_of_the_shipped_model_and_matches_torch() -> None:
+    """models/drums.onnx.zip must be re-exported whenever models/drums.pt changes (`chart-hero model twin`)."""
+    from app.transcription.onnx_export import PARITY_TOLERANCE, twin_max_abs_diff
+    from app.transcription.onnx_twin import read_twin, twin_beside
+    path = default_model_path()
+    bundle = load_checkpoint(path)
+    twin = read_twin(twin_beside(path), bundle.sha256, path)  # raises TwinUnusable when stale
+    assert twin_beside(path).stat().st_size < 8e6
+    assert twin_max_abs_diff(bundle, twin) < PARITY_TOLERANCE
+    card = model_path("MODEL_CARD.md").read_text()
+    assert file_sha256(twin_beside(path)) in card
+
+
 def test_generated_drums_chart_end_to_end(tmp_path) -> None:
     """Synthesised drums with known hits -> chart-hero transcribe -> notes.mid read back: right lanes, 10 ms."""
     from app.audio.decode import write_audio

@@ -55,10 +55,27 @@ def run(args: argparse.Namespace) -> int:
                         "calibrated_sum_f": round(f, 4)})
     save_checkpoint(args.out, bundle.model, fp, Calibration(thresholds, offsets), summary, bundle.classes)
     print(f"summed F {f:.3f} on {len(examples)} examples with the fitted thresholds; wrote {args.out}")
+    _refresh_twin(args.out)
     for c in bundle.classes:
         if c in thresholds:
             print(f"  {c:13s} threshold {thresholds[c]:.2f}  offset {offsets.get(c, 0.0):+.1f} ms")
     return 0
+
+
+def _refresh_twin(checkpoint) -> None:
+    """A twin beside the written checkpoint (a shipped model's drums.onnx.zip) is now stale: export it again."""
+    from app.transcription.checkpoint import load_checkpoint
+    from app.transcription.onnx_export import TwinExportError, export_twin
+    from app.transcription.onnx_twin import twin_beside
+
+    twin = twin_beside(checkpoint)
+    if twin.is_file():
+        try:
+            export_twin(load_checkpoint(checkpoint), twin)
+            print(f"re-exported its onnxruntime twin {twin}")
+        except TwinExportError as exc:
+            twin.unlink(missing_ok=True)  # stale twins are never used, but say why it is gone
+            print(f"removed its stale twin {twin}: {exc}")
 
 
 def _shift_for_real(bundle, acts, examples, thresholds, args):

@@ -6,7 +6,7 @@ import importlib
 import sys
 
 
-SUBCOMMANDS = ("convert", "validate", "transcribe", "train", "evaluate", "calibrate", "dataset", "guitar", "notation",
+SUBCOMMANDS = ("convert", "validate", "transcribe", "twin", "train", "evaluate", "calibrate", "dataset", "guitar", "notation",
                "corrections", "editor")
 """Subcommand modules under app/cli/ (`app.cli.<name>` with add_parser(subparsers) and run(args) -> int)."""
 

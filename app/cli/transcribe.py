@@ -20,6 +20,8 @@ def add_parser(sub) -> None:
                    help="drum separation with demucs: auto = only for full mixes when a model is installed")
     p.add_argument("--demucs-repo", type=Path, help="folder holding a demucs model (htdemucs.yaml + .th)")
     p.add_argument("--model", type=Path, help="drum model checkpoint (default: the shipped model)")
+    p.add_argument("--engine", choices=("auto", "onnx", "torch"), default="auto",
+                   help="what runs the model: auto = its onnxruntime twin (made on first use), else torch")
     p.add_argument("--format", choices=("mid", "chart"), default="mid", help="chart file to write")
     p.add_argument("--dynamics", action="store_true", help="mark accents and ghost notes from strike strength")
     p.add_argument("--snap", type=int, metavar="DIV", help="snap notes to DIV divisions per beat (4 = 16ths, 6 = "
@@ -44,8 +46,11 @@ def run(args: argparse.Namespace) -> int:
 
     options = TranscribeOptions(preset=args.preset, separate=args.separate, model_path=args.model,
                                 demucs_repo=args.demucs_repo, dynamics=args.dynamics, snap_divisions=args.snap,
-                                charter=args.charter)
-    bundle = load_model(args.model)
+                                charter=args.charter, engine=args.engine)
+    notes: list[str] = []
+    bundle = load_model(args.model, args.engine, notes.append)
+    for note in notes:
+        print(f"chart-hero: note: {note}", file=sys.stderr)
     rows, failed = [], 0
     bar = tqdm(total=len(args.inputs) * 100, unit="%", disable=len(args.inputs) < 2 and not sys.stderr.isatty(),
                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]")

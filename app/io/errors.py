@@ -11,3 +11,7 @@ class ChartFileError(Exception):
         self.path = Path(path) if path is not None else None
         self.problem = " ".join(str(problem).split())  # always one line
         super().__init__(f"{self.path}: {self.problem}" if self.path is not None else self.problem)
+
+
+class CheckpointError(ChartFileError):
+    """A model file that is damaged, foreign or does not match its declared architecture."""

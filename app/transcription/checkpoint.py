@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -12,33 +11,14 @@ import torch
 
 from app.constants import DRUM_CLASSES
 from app.io.atomic import atomic_path
-from app.io.errors import ChartFileError
-from app.transcription.features import FeatureParams
+from app.io.digest import file_sha256  # noqa: F401  (re-exported)
+from app.io.errors import CheckpointError  # noqa: F401  (re-exported)
+from app.transcription.decode_calibration import MAX_TIMING_OFFSET_MS, Calibration, calibration_from_dict  # noqa: F401
+from app.transcription.feature_params import FeatureParams
 from app.transcription.model import MODEL_CLASSES
 
 FORMAT = "chart-hero-drum-model"
 SCHEMA_VERSION = 1
-MAX_TIMING_OFFSET_MS = 200.0
-
-
-class CheckpointError(ChartFileError):
-    """A model file that is damaged, foreign or does not match its declared architecture."""
-
-
-@dataclass
-class Calibration:
-    """Decode calibration measured on validation data.
-
-    thresholds: class -> peak threshold (0..1); timing_offsets_ms: class -> milliseconds *added*
-    to every decoded time of that class (a model that fires 4 ms late carries -4.0).
-    """
-
-    thresholds: dict[str, float] = field(default_factory=dict)
-    timing_offsets_ms: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, dict[str, float]]:
-        return {"thresholds": {k: float(v) for k, v in self.thresholds.items()},
-                "timing_offsets_ms": {k: float(v) for k, v in self.timing_offsets_ms.items()}}
 
 
 @dataclass
@@ -53,14 +33,6 @@ class ModelBundle:
     created_s: float
     path: Path | None = None
     sha256: str | None = None
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def weights_digest(state: Mapping[str, torch.Tensor]) -> str:
@@ -202,19 +174,7 @@ def _validate(payload: Any, path: Path, sha256: str | None = None) -> ModelBundl
                    f"parameters give {fp.n_channels}x{fp.n_bands}")
     model = build_verified_model(cls, kwargs, payload, fail)
 
-    calib = payload.get("calibration") or {}
-    try:
-        calibration = Calibration({str(k): float(v) for k, v in dict(calib.get("thresholds", {})).items()},
-                                  {str(k): float(v) for k, v in dict(calib.get("timing_offsets_ms", {})).items()})
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise fail(f"calibration is malformed: {exc}") from exc
-    for name, thr in calibration.thresholds.items():
-        if name not in classes or not (0.0 < thr < 1.0):
-            raise fail(f"calibration threshold {name}={thr} is not a class of the model with 0 < threshold < 1")
-    for name, off in calibration.timing_offsets_ms.items():
-        if name not in classes or not math.isfinite(off) or abs(off) > MAX_TIMING_OFFSET_MS:
-            raise fail(f"calibration timing offset {name}={off} ms is not a class of the model within "
-                       f"+-{MAX_TIMING_OFFSET_MS:g} ms")
+    calibration = calibration_from_dict(payload.get("calibration"), classes, fail)
     summary = payload.get("training_summary") or {}
     if not isinstance(summary, dict):
         raise fail("training_summary is not a dict")

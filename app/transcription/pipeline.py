@@ -39,6 +39,8 @@ class TranscribeOptions:
     snap_divisions: int | None = None
     sensitivity: dict[str, float] = field(default_factory=dict)
     charter: str = "Chart Hero"
+    engine: str = "auto"
+    """app.transcription.engine.ENGINES: `auto` runs the checkpoint's onnxruntime twin, made on first use."""
 
 
 @dataclass
@@ -67,15 +69,15 @@ def _step(timings: dict[str, float], name: str, t0: float) -> float:
     return now
 
 
-def load_model(path: Path | None):
-    """The checkpoint at `path` (default: the shipped model)."""
+def load_model(path: Path | None, engine: str = "auto", warn: Callable[[str], None] | None = None):
+    """The checkpoint at `path` (default: the shipped model), ready to run on `engine` (see app.transcription.engine)."""
     from app.resources import default_model_path
-    from app.transcription.checkpoint import load_checkpoint
+    from app.transcription.engine import load_engine
 
     path = Path(path) if path else default_model_path()
     if not path.is_file():
         raise ChartFileError(path, "model file not found (pass --model PATH)")
-    return load_checkpoint(path)
+    return load_engine(path, engine, warn)
 
 
 def _audio_metadata(path: Path) -> SongMetadata:
@@ -133,7 +135,7 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
         raise ValueError(f"separate must be one of {SEPARATE_CHOICES}")
     t0 = time.perf_counter()
     report(0.0, f"reading {source.name}")
-    model = _start_model_load(model_bundle, options.model_path)
+    model = _start_model_load(model_bundle, options.model_path, options.engine, warnings.append)
     try:
         audio, description, stems, meta, is_drums = _load_input(source)
         duration_s = len(audio) / SAMPLE_RATE
@@ -157,11 +159,10 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
     audio = normalize_loudness(audio, SAMPLE_RATE)
     bundle = model()
     t0 = _step(timings, "loudness_and_model", t0)
-    from app.transcription.inference import compute_activations  # loaded with the model by now
+    from app.transcription.engine import run_network
 
     base = 0.4 if separated else 0.05
-    act = compute_activations(audio, bundle, lambda f, m="": report(base + (0.9 - base) * f, "listening"),
-                              should_cancel)
+    act = run_network(audio, bundle, lambda f, m="": report(base + (0.9 - base) * f, "listening"), should_cancel)
     t0 = _step(timings, "network", t0)
     report(0.9, "decoding")
     hits, chart, grid = _chart_from_activations(act, options, bundle, meta, duration_s)
@@ -172,27 +173,34 @@ def transcribe(source: str | Path, options: TranscribeOptions = TranscribeOption
                                bundle.sha256, version, separated, bundle.calibration, timings, warnings)
 
 
-def preload() -> None:
-    """Import torch and the code a transcription runs (2-3 s in a fresh process, once): the editor calls it
-    in the background at start, so its first auto-chart starts warm."""
-    import app.transcription.inference  # noqa: F401  (torch and the network code)
+def preload(engine: str = "auto") -> None:
+    """Import the engine and the code a transcription runs (onnxruntime and scipy.fft 0.5 s, torch 2-3 s in a fresh
+    process, once): the editor calls it in the background at start, so its first auto-chart starts warm."""
+    from app.transcription.onnx_twin import onnxruntime_available
+    if engine != "torch" and onnxruntime_available():
+        import scipy.fft  # noqa: F401  (the twin's STFT)
+        import app.transcription.onnx_twin  # noqa: F401
+    else:
+        import app.transcription.inference  # noqa: F401  (torch and the network code)
     import app.transcription.decode  # noqa: F401
     import app.transcription.mapping  # noqa: F401
     import app.transcription.playability  # noqa: F401
     import app.transcription.sections  # noqa: F401
 
 
-def _start_model_load(bundle, model_path: Path | None) -> Callable[[], object]:
+def _start_model_load(bundle, model_path: Path | None, engine: str = "auto",
+                      warn: Callable[[str], None] | None = None) -> Callable[[], object]:
     """A function that returns the model bundle: `bundle` when given, else the checkpoint at `model_path`,
-    loaded (with torch's import, 2 s in a fresh process) on a thread started now, so that decoding,
-    separating and normalising the audio overlap it. The function re-raises the loading error."""
+    loaded (with its engine's import: 0.5 s for onnxruntime, 2 s for torch in a fresh process) on a thread
+    started now, so that decoding, separating and normalising the audio overlap it. The function re-raises
+    the loading error."""
     if bundle is not None:
         return lambda: bundle
     from concurrent.futures import ThreadPoolExecutor
 
     def load() -> object:
-        preload()
-        return load_model(model_path)
+        preload(engine)
+        return load_model(model_path, engine, warn)
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="load-model")
     future = pool.submit(load)

@@ -36,7 +36,7 @@ def autochart(source: str | Path, options, on_progress: ProgressFn | None = None
 
 
 def prewarm_in_background(delay_s: float = 0.0) -> threading.Thread:
-    """Import torch and the transcription code on a daemon thread (after `delay_s`), so the first
+    """Import the model engine and the transcription code on a daemon thread (after `delay_s`), so the first
     auto-chart of a session does not pay for it; errors are left for the real run to report."""
     def run() -> None:
         time.sleep(delay_s)

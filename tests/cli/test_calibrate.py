@@ -4,6 +4,7 @@ from __future__ import annotations
 from app.cli.main import main
 from app.training.synth.dataset import SynthConfig, write_shards
 from app.transcription.checkpoint import load_checkpoint
+from app.transcription.onnx_twin import read_twin, twin_beside
 
 
 def test_calibrate_writes_a_calibrated_copy(tmp_path, tiny_checkpoint, capsys) -> None:
@@ -11,6 +12,7 @@ def test_calibrate_writes_a_calibrated_copy(tmp_path, tiny_checkpoint, capsys) -
                       use_fluidsynth=False)
     write_shards(tmp_path / "data", 2, seed=5, config=cfg, per_shard=2)
     out = tmp_path / "calibrated.pt"
+    assert main(["twin", str(tiny_checkpoint), "--out", str(twin_beside(out))]) == 0  # a stale twin beside --out
     assert main(["calibrate", str(tiny_checkpoint), str(tmp_path / "data"), "--out", str(out)]) == 0
     bundle, before = load_checkpoint(out), load_checkpoint(tiny_checkpoint)
     assert bundle.training_summary["calibrated_examples"] == 2
@@ -19,6 +21,8 @@ def test_calibrate_writes_a_calibrated_copy(tmp_path, tiny_checkpoint, capsys) -
     assert "summed F" in capsys.readouterr().out
     for a, b in zip(bundle.model.state_dict().values(), before.model.state_dict().values()):
         assert (a == b).all()  # same weights, new calibration
+    twin = read_twin(twin_beside(out), bundle.sha256)  # re-exported for the new file
+    assert twin.calibration.thresholds == bundle.calibration.thresholds
 
 
 def test_calibrate_refuses_what_is_not_shards(tmp_path, tiny_checkpoint, capsys) -> None:
@@ -36,6 +40,7 @@ def test_calibrate_with_real_recordings_records_the_shifts(tmp_path, tiny_checkp
                       use_fluidsynth=False)
     write_shards(tmp_path / "data", 2, seed=5, config=cfg, per_shard=2)
     out = tmp_path / "calibrated.pt"
+    assert main(["twin", str(tiny_checkpoint), "--out", str(twin_beside(out))]) == 0  # a stale twin beside --out
     assert main(["calibrate", str(tiny_checkpoint), str(tmp_path / "data"), "--out", str(out), "--real", "mdb"]) == 0
     shifts = load_checkpoint(out).training_summary["real_shifts"]
     assert set(shifts) == {"kick", "snare", "hihat", "cymbals"}  # MDB's four songs have no toms
