@@ -25,22 +25,33 @@ def add_parser(sub) -> None:
     b.set_defaults(run=run_build)
 
 
-def synth_overrides(items: list[str]) -> dict[str, float]:
-    """`FIELD=VALUE` strings -> {field: number}, refusing unknown or non-numeric fields."""
+def synth_overrides(items: list[str]) -> dict[str, float | tuple[float, float]]:
+    """`FIELD=VALUE` strings -> {field: number}, or `FIELD=LO,HI` for a range field (drums_rel_db); refuses
+    unknown or non-numeric fields."""
     from dataclasses import fields
 
     from app.training.synth.dataset import SynthConfig
 
     numeric = {f.name for f in fields(SynthConfig) if f.type in ("float", "int", float, int)}
-    out = {}
+    ranges = {f.name for f in fields(SynthConfig) if f.type in ("tuple", tuple)}
+    out: dict[str, float | tuple[float, float]] = {}
     for item in items:
         name, _, value = item.partition("=")
-        if name not in numeric:
-            raise ValueError(f"--set {item}: not a numeric SynthConfig field (one of {', '.join(sorted(numeric))})")
+        if name not in numeric | ranges:
+            raise ValueError(f"--set {item}: not a numeric SynthConfig field (one of "
+                             f"{', '.join(sorted(numeric | ranges))})")
         try:
-            out[name] = float(value)
+            parts = [float(v) for v in value.split(",")]
         except ValueError:
             raise ValueError(f"--set {item}: {value!r} is not a number") from None
+        if name in ranges:
+            if len(parts) != 2 or parts[0] > parts[1]:
+                raise ValueError(f"--set {item}: a range is LO,HI with LO <= HI")
+            out[name] = (parts[0], parts[1])
+        elif len(parts) != 1:
+            raise ValueError(f"--set {item}: {value!r} is not a number")
+        else:
+            out[name] = parts[0]
     return out
 
 

@@ -126,3 +126,8 @@ def test_dataset_synth_set_overrides_are_checked() -> None:
         synth_overrides(["split=test"])
     with pytest.raises(ValueError, match="is not a number"):
         synth_overrides(["p_vintage=lots"])
+    assert synth_overrides(["drums_rel_db=-14,-4"]) == {"drums_rel_db": (-14.0, -4.0)}
+    with pytest.raises(ValueError, match="LO,HI"):
+        synth_overrides(["drums_rel_db=-4,-14"])
+    with pytest.raises(ValueError, match="is not a number"):
+        synth_overrides(["p_vintage=0.1,0.2"])
