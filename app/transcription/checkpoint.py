@@ -33,6 +33,7 @@ class ModelBundle:
     created_s: float
     path: Path | None = None
     sha256: str | None = None
+    engine: str = "torch"
 
 
 def weights_digest(state: Mapping[str, torch.Tensor]) -> str:

@@ -63,8 +63,8 @@ def load_engine(path: Path, engine: str = "auto", warn: Callable[[str], None] | 
 
 
 def engine_name(bundle) -> str:
-    """'onnxruntime' or 'torch'."""
-    return getattr(bundle, "engine", "torch")
+    """'onnxruntime' (OnnxDrumBundle) or 'torch' (ModelBundle)."""
+    return bundle.engine
 
 
 def run_network(audio: np.ndarray, bundle, on_progress: ProgressFn | None = None,

@@ -41,18 +41,16 @@ def compute_activations(audio: np.ndarray, model_bundle: ModelBundle, on_progres
         torch.set_num_threads(threads)
 
 
-def fused_frontend(model: torch.nn.Module):
-    """`model.frontend` with each conv's BatchNorm folded into its weights (eval mode; same outputs within
-    float rounding, 15 % faster). Only a copy of the conv blocks is folded; the model is not changed. Models
-    without that layout are used as is."""
+def fused_convs(model: torch.nn.Module) -> torch.nn.Module | None:
+    """A copy of `model.convs` with each conv's BatchNorm folded into its weights (eval mode: same outputs within
+    float rounding, 15 % faster); the model is not changed. None for models without that layout or in training."""
     import copy
-    from functools import partial
 
     from torch.nn.utils.fusion import fuse_conv_bn_eval
 
     convs = getattr(model, "convs", None)
     if convs is None or model.training:
-        return model.frontend
+        return None
     fused = copy.deepcopy(convs)
     for block in fused:
         layers = list(block)
@@ -60,7 +58,15 @@ def fused_frontend(model: torch.nn.Module):
             if isinstance(layers[i], torch.nn.Conv2d) and isinstance(layers[i + 1], torch.nn.BatchNorm2d):
                 block[i] = fuse_conv_bn_eval(layers[i], layers[i + 1])
                 block[i + 1] = torch.nn.Identity()
-    return partial(model.frontend, convs=fused)
+    return fused
+
+
+def fused_frontend(model: torch.nn.Module):
+    """`model.frontend` running `fused_convs` (models without that layout are used as is)."""
+    from functools import partial
+
+    fused = fused_convs(model)
+    return model.frontend if fused is None else partial(model.frontend, convs=fused)
 
 
 def _compute(audio: np.ndarray, model_bundle: ModelBundle, on_progress: ProgressFn | None,

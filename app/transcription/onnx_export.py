@@ -14,7 +14,7 @@ import torch
 from app.io.atomic import atomic_path
 from app.transcription.checkpoint import ModelBundle
 from app.transcription.feature_params import filterbank
-from app.transcription.onnx_twin import OUTPUTS, TWIN_FORMAT, TWIN_VERSION, TwinUnusable, read_twin
+from app.transcription.onnx_twin import OUTPUTS, TWIN_FORMAT, TWIN_VERSION, TwinUnusable, twin_from_parts
 
 OPSET = 17
 PARITY_TOLERANCE = 2e-3
@@ -32,11 +32,10 @@ class _FrontGraph(torch.nn.Module):
 
     def __init__(self, model: torch.nn.Module, fp) -> None:
         super().__init__()
-        from app.transcription.inference import fused_frontend
+        from app.transcription.inference import fused_convs
 
         self.model = model
-        frontend = fused_frontend(model)
-        self.convs = frontend.keywords["convs"] if hasattr(frontend, "keywords") else model.convs
+        self.convs = fused_convs(model)
         self.scales = [float(fp.magnitude_scale / (n / 2)) for n in fp.n_ffts]
         for k, n_fft in enumerate(fp.n_ffts):
             self.register_buffer(f"fb{k}", torch.from_numpy(filterbank(fp, n_fft).copy()))
@@ -101,31 +100,25 @@ def export_twin(bundle: ModelBundle, out_path: str | Path) -> Path:
         "created_s": bundle.created_s, "context_frames": int(getattr(bundle.model, "context_frames", 0)),
         "opset": OPSET, "torch_version": torch.__version__, "exported_s": time.time(),
     }
+    try:
+        twin = twin_from_parts(meta, front_bytes, seq_bytes, bundle.path)
+    except TwinUnusable as exc:
+        raise TwinExportError(f"the exported twin does not load: {exc}") from exc
+    diff = twin_max_abs_diff(bundle, twin)
+    if not diff <= PARITY_TOLERANCE:
+        raise TwinExportError(f"the exported twin differs from torch by {diff:.2e} (limit {PARITY_TOLERANCE:g})")
+    meta["parity_max_abs_diff"] = diff
     out_path = Path(out_path)
-    with atomic_path(out_path) as tmp:
-        _write_zip(tmp, meta, front_bytes, seq_bytes)
-        try:
-            twin = read_twin(tmp, bundle.sha256, bundle.path)
-        except TwinUnusable as exc:
-            raise TwinExportError(f"the exported twin does not load: {exc}") from exc
-        diff = twin_max_abs_diff(bundle, twin)
-        if not diff <= PARITY_TOLERANCE:
-            raise TwinExportError(f"the exported twin differs from torch by {diff:.2e} (limit {PARITY_TOLERANCE:g})")
-        meta["parity_max_abs_diff"] = diff
-        _write_zip(tmp, meta, front_bytes, seq_bytes)
+    with atomic_path(out_path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("meta.json", json.dumps(meta, indent=1, sort_keys=True))
+        zf.writestr("front.onnx", front_bytes)
+        zf.writestr("sequence.onnx", seq_bytes)
     return out_path
 
 
 def _plain_kwargs(model: torch.nn.Module) -> dict:
     kwargs = dict(getattr(model, "init_kwargs", {}))
     return json.loads(json.dumps(kwargs, default=list))
-
-
-def _write_zip(path: Path, meta: dict, front_bytes: bytes, seq_bytes: bytes) -> None:
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("meta.json", json.dumps(meta, indent=1, sort_keys=True))
-        zf.writestr("front.onnx", front_bytes)
-        zf.writestr("sequence.onnx", seq_bytes)
 
 
 def parity_audio(seconds: float = 6.0, sample_rate: int = 44100, seed: int = 0) -> np.ndarray:

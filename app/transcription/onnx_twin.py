@@ -96,20 +96,37 @@ def read_twin(path: Path, source_sha256: str, checkpoint: Path | None = None) ->
     try:
         with zipfile.ZipFile(path) as zf:
             meta = json.loads(zf.read("meta.json"))
-            if not isinstance(meta, dict) or meta.get("format") != TWIN_FORMAT:
-                raise TwinUnusable("not a drum-model twin")
-            if meta.get("twin_version") != TWIN_VERSION:
-                raise TwinUnusable(f"twin version {meta.get('twin_version')!r}, this program runs {TWIN_VERSION}")
-            if meta.get("source_sha256") != source_sha256:
-                raise TwinUnusable("exported from another checkpoint")
+            _check_meta(meta, source_sha256)
             front_bytes, seq_bytes = zf.read("front.onnx"), zf.read("sequence.onnx")
+    except TwinUnusable:
+        raise
+    except Exception as exc:  # zip and json errors all mean "export it again"
+        raise TwinUnusable(f"damaged ({type(exc).__name__}: {str(exc).strip()[:100]})") from exc
+    twin = twin_from_parts(meta, front_bytes, seq_bytes, checkpoint)
+    twin.twin_path = path
+    return twin
+
+
+def _check_meta(meta: Any, source_sha256: str) -> None:
+    if not isinstance(meta, dict) or meta.get("format") != TWIN_FORMAT:
+        raise TwinUnusable("not a drum-model twin")
+    if meta.get("twin_version") != TWIN_VERSION:
+        raise TwinUnusable(f"twin version {meta.get('twin_version')!r}, this program runs {TWIN_VERSION}")
+    if meta.get("source_sha256") != source_sha256:
+        raise TwinUnusable("exported from another checkpoint")
+
+
+def twin_from_parts(meta: dict, front_bytes: bytes, seq_bytes: bytes, checkpoint: Path | None = None) -> OnnxDrumBundle:
+    """An OnnxDrumBundle from a twin's description and its two graphs (what a twin file holds)."""
+    _check_meta(meta, meta.get("source_sha256"))
+    try:
         fp = FeatureParams.from_dict(dict(meta["feature_params"]))
         classes = tuple(meta["classes"])
         calibration = calibration_from_dict(meta.get("calibration"), classes, TwinUnusable)
         front, seq = _session(front_bytes), _session(seq_bytes)
     except TwinUnusable:
         raise
-    except Exception as exc:  # zip, json, protobuf and onnxruntime errors all mean "export it again"
+    except Exception as exc:  # protobuf and onnxruntime errors all mean "export it again"
         raise TwinUnusable(f"damaged ({type(exc).__name__}: {str(exc).strip()[:100]})") from exc
     if [i.name for i in front.get_inputs()] != [f"mag{k}" for k in range(fp.n_channels)]:
         raise TwinUnusable("front-end inputs do not match the feature parameters")
@@ -118,7 +135,7 @@ def read_twin(path: Path, source_sha256: str, checkpoint: Path | None = None) ->
     return OnnxDrumBundle(front=front, sequence=seq, feature_params=fp, classes=classes, calibration=calibration,
                           training_summary=dict(meta.get("training_summary") or {}),
                           created_s=float(meta.get("created_s", 0.0)), context_frames=int(meta["context_frames"]),
-                          path=checkpoint, sha256=source_sha256, twin_path=path, meta=meta)
+                          path=checkpoint, sha256=meta["source_sha256"], meta=meta)
 
 
 def compute_activations_onnx(audio: np.ndarray, bundle: OnnxDrumBundle, on_progress: ProgressFn | None = None,

@@ -86,14 +86,3 @@ def test_result_does_not_depend_on_workers(long_memory_bundle, workers):
     many = compute_activations(audio, long_memory_bundle, chunks=chunks, workers=workers)
     for name in ("probs", "onset", "offset_frames", "velocity"):
         np.testing.assert_allclose(getattr(many, name), getattr(one, name), atol=1e-5, err_msg=name)
-
-
-def test_window_batches_cover_every_window_once():
-    from app.transcription.inference import _window_batches
-    spans = list(range(21))
-    for batch_windows, workers in ((32, 2), (32, 1), (4, 2), (1, 3), (50, 8)):
-        batches = _window_batches(spans, batch_windows, workers)
-        assert [s for b in batches for s in b] == spans
-        assert max(len(b) for b in batches) <= batch_windows
-        assert len(batches) >= min(workers, 2)  # both cores get work
-    assert _window_batches([], 32, 2) == []
