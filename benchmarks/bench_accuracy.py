@@ -21,7 +21,9 @@ from app.training import metrics as M  # noqa: E402
 CLASSES = list(EVAL_CLASSES)
 
 
-def synth_sets(n: int, seed: int) -> dict[str, list[tuple[np.ndarray, dict[str, np.ndarray]]]]:
+def synth_sets(n: int, seed: int, min_audible_db: float | None = None) -> dict[str, list[tuple]]:
+    """name -> [(audio, reference events, ignored events)]; with `min_audible_db`, hits that stand out of the
+    kit by less than that in every band (render.audibility_db) are ignored rather than scored."""
     from dataclasses import replace
     from app.training.synth.dataset import SynthConfig, held_out_test_set
     out = {}
@@ -30,11 +32,13 @@ def synth_sets(n: int, seed: int) -> dict[str, list[tuple[np.ndarray, dict[str, 
         items = []
         for audio, labels, _ in held_out_test_set(n, seed + int(p_acc), config):
             ev: dict[str, list[float]] = {c: [] for c in CLASSES}
+            ig: dict[str, list[float]] = {c: [] for c in CLASSES}
             for lab in labels:
                 c = FINE_TO_EVAL.get(lab.cls)
                 if c:
-                    ev[c].append(lab.time_s)
-            items.append((audio, {k: np.array(v) for k, v in ev.items()}))
+                    masked = min_audible_db is not None and lab.audible_db < min_audible_db
+                    (ig if masked else ev)[c].append(lab.time_s)
+            items.append((audio, {k: np.array(v) for k, v in ev.items()}, {k: np.array(v) for k, v in ig.items()}))
         out[name] = items
     return out
 
@@ -43,8 +47,8 @@ def mdb_sets() -> dict[str, list[tuple[np.ndarray, dict[str, np.ndarray]]]]:
     from app.audio.decode import load_audio
     from app.training.mdb import load_tracks
     tracks = load_tracks()
-    return {"MDB drums (real)": [(load_audio(t.drum_path), t.events) for t in tracks],
-            "MDB full mixes (real)": [(load_audio(t.mix_path), t.events) for t in tracks]}
+    return {"MDB drums (real)": [(load_audio(t.drum_path), t.events, None) for t in tracks],
+            "MDB full mixes (real)": [(load_audio(t.mix_path), t.events, None) for t in tracks]}
 
 
 def transcribe_and_read_back(audio: np.ndarray, workdir: Path, model: Path | None, preset: str) -> dict:
@@ -83,23 +87,25 @@ def main() -> None:
     ap.add_argument("--markdown", type=Path)
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--per-song", action="store_true", help="also print tp/fp/fn per class for each real song")
+    ap.add_argument("--min-audible-db", type=float, default=None,
+                    help="synthetic sets: ignore hits heard less than this far out of the kit (e.g. -25)")
     args = ap.parse_args()
     import contextlib
     import io
-    sets = {**mdb_sets(), **synth_sets(args.synth, args.seed)}
+    sets = {**mdb_sets(), **synth_sets(args.synth, args.seed, args.min_audible_db)}
     rows, lines, song_lines = [], [], []
     for name, items in sets.items():
         t0 = time.perf_counter()
         scores, base_scores = [], []
-        for k, (audio, ref) in enumerate(items):
+        for k, (audio, ref, ignore) in enumerate(items):
             with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
                 est = transcribe_and_read_back(audio, Path(tmp), args.model, args.preset)
-            scores.append(M.score_track(ref, est, CLASSES, 0.05))
+            scores.append(M.score_track(ref, est, CLASSES, 0.05, ignore))
             if args.per_song and "real" in name:
                 counts = ", ".join(f"{c} {s.tp}/{s.fp}/{s.fn}" for c, s in scores[-1].items() if s.tp + s.fp + s.fn)
                 song_lines.append(f"{name} #{k + 1} (tp/fp/fn): {counts}")
             if not args.skip_baseline:
-                base_scores.append(M.score_track(ref, baseline_events(audio), CLASSES, 0.05))
+                base_scores.append(M.score_track(ref, baseline_events(audio), CLASSES, 0.05, ignore))
         p = M.pooled(scores, CLASSES)
         lo, hi = M.bootstrap_f(scores, "sum")
         base = M.pooled(base_scores, CLASSES)["sum"].f if base_scores else float("nan")

@@ -73,13 +73,25 @@ def found_mask(ref: np.ndarray, est: np.ndarray, window_s: float) -> np.ndarray:
     return found
 
 
-def score_track(ref: Events, est: Events, classes: Sequence[str], window_s: float = 0.05) -> dict[str, ClassScore]:
+def score_track(ref: Events, est: Events, classes: Sequence[str], window_s: float = 0.05,
+                ignore: Events | None = None) -> dict[str, ClassScore]:
+    """Per-class counts of one track. `ignore`: reference onsets that count neither way (a hit nobody can
+    hear): missing one is no FN, and an estimate matched to one is no FP and no TP."""
     out = {}
     for c in classes:
         r = np.sort(np.asarray(ref.get(c, ()), float))
         e = np.sort(np.asarray(est.get(c, ()), float))
-        pairs = match(r, e, window_s)
-        s = ClassScore(len(pairs), len(e) - len(pairs), len(r) - len(pairs))
+        ig = np.asarray((ignore or {}).get(c, ()), float)
+        if len(ig):
+            order = np.argsort(np.concatenate([r, ig]), kind="stable")
+            r_all = np.concatenate([r, ig])[order]
+            real = order < len(r)
+            all_pairs = match(r_all, e, window_s)
+            pairs = [(int(np.sum(real[:i])), j) for i, j in all_pairs if real[i]]
+            s = ClassScore(len(pairs), len(e) - len(all_pairs), len(r) - len(pairs))
+        else:
+            pairs = match(r, e, window_s)
+            s = ClassScore(len(pairs), len(e) - len(pairs), len(r) - len(pairs))
         s.offsets_ms = [(e[j] - r[i]) * 1000 for i, j in pairs]
         out[c] = s
     return out

@@ -51,3 +51,14 @@ def test_confusion_tom_for_cymbal() -> None:
     est = {"toms": np.array([]), "cymbals": np.array([1.01])}
     c = M.confusions(ref, est)
     assert c[("toms", "cymbals")] == 1 and c[("cymbals", "toms")] == 0
+
+
+def test_ignored_references_count_neither_way() -> None:
+    ref = {"snare": np.array([1.0, 2.0])}
+    ignore = {"snare": np.array([1.5, 3.0])}
+    est = {"snare": np.array([1.01, 1.5, 4.0])}    # one hit, one on an ignored ghost, one false alarm
+    s = M.score_track(ref, est, ["snare"], 0.05, ignore=ignore)["snare"]
+    assert (s.tp, s.fp, s.fn) == (1, 1, 1)
+    assert s.offsets_ms == pytest.approx([10.0])
+    plain = M.score_track(ref, est, ["snare"], 0.05)["snare"]
+    assert (plain.tp, plain.fp, plain.fn) == (1, 2, 1)

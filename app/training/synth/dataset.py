@@ -231,7 +231,7 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
         click, before = _kick_click(rng), (fx or {}).get("kick")
         fx = {**(fx or {}), "kick": (lambda x: click(before(x))) if before else click}
     audio = mix_stems(stems, mix, rng, fx)
-    labels = sorted((Label(l.time_s + label_offset_s(l.cls, mix), l.cls, l.velocity) for l in labels),
+    labels = sorted((l._replace(time_s=l.time_s + label_offset_s(l.cls, mix)) for l in labels),
                     key=lambda l: (l.time_s, l.cls))
     info = {"seed": int(seed), "kit": kit.key, "electronic": kit.electronic, "source": pattern.source,
             "style": pattern.style, "bpm": round(pattern.bpm, 2), "meter": list(pattern.meter),

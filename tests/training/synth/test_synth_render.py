@@ -99,3 +99,20 @@ def test_distant_mics_label_the_onset_where_the_overheads_hear_it() -> None:
     close = MixSettings(close_db=0.0, overhead_db=-3.0, overhead_delay_s=0.002)
     assert label_offset_s("kick", close) == 0.0 and label_offset_s("crash", close) == 0.002
     assert label_offset_s("kick", MixSettings.dry()) == 0.0
+
+
+def test_audibility_is_zero_db_alone_and_low_for_a_ghost_under_a_kick_and_snare() -> None:
+    kit = procedural_kit(0)
+    _, alone = render(_pattern([Hit(0.3, "snare_head", 0.9)]), kit, np.random.default_rng(0))
+    assert alone[0].audible_db == pytest.approx(0.0, abs=0.01)
+    hits = [Hit(0.3, "kick", 1.0), Hit(0.3, "snare_head", 1.0), Hit(0.3, "tom_floor", 0.02)]
+    _, labels = render(_pattern(hits), kit, np.random.default_rng(0))
+    by_cls = {l.cls: l.audible_db for l in labels}
+    assert by_cls["tom_floor"] < -15.0          # a whisper (-34 dB) under two full strokes
+    assert by_cls["snare_head"] > -3.0          # the loudest sound in its upper bands
+
+
+def test_a_quiet_hihat_under_a_kick_stays_audible_in_its_own_band() -> None:
+    hits = [Hit(0.3, "kick", 1.0), Hit(0.3, "hihat_closed", 0.3)]
+    _, labels = render(_pattern(hits), procedural_kit(0), np.random.default_rng(0))
+    assert {l.cls: l.audible_db for l in labels}["hihat_closed"] > -6.0
