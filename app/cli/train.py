@@ -10,6 +10,7 @@ def add_parser(sub) -> None:
                        description="Train the drum model. Runs resume from the run folder's state file.")
     p.add_argument("config", type=Path, help="training config YAML")
     p.add_argument("--run-dir", help="override the config's run folder")
+    p.add_argument("--device", help="override the config's device: cpu, cuda, cuda:N or auto")
     p.set_defaults(run=run)
 
 
@@ -17,12 +18,18 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from app.training.config import load_config
-    from app.training.train import train
+    from app.training.train import train, training_device
 
     if not args.config.is_file():
         from app.io.errors import ChartFileError
         raise ChartFileError(args.config, "no such training config")
-    config = load_config(args.config, {"run_dir": args.run_dir} if args.run_dir else None)
+    overrides = {k: v for k, v in (("run_dir", args.run_dir), ("device", args.device)) if v}
+    config = load_config(args.config, overrides or None)
+    try:
+        training_device(config.device)
+    except ValueError as exc:
+        from app.io.errors import ChartFileError
+        raise ChartFileError(args.config, str(exc)) from None
     bar = tqdm(total=config.total_steps, unit="step")
 
     def progress(frac: float, msg: str = "") -> None:

@@ -45,6 +45,9 @@ class TrainConfig:
     decode_preset: str = "conservative"
     keep_snapshots: bool = False
     """Also keep each evaluation's weights as run_dir/step-NNNNNN.pt (for checkpoint averaging)."""
+    device: str = "cpu"
+    """Where the network trains: "cpu", "cuda", "cuda:N" or "auto" (CUDA when torch sees one, else CPU).
+    Data, features, evaluation and checkpoints stay on the CPU, so a run may move between machines."""
     init_checkpoint: str | None = None
     """Start from this checkpoint's weights (fine-tuning, or continuing on a machine without the run's
     state file); ignored when the run folder has a state to resume."""

@@ -21,8 +21,10 @@ THRESHOLD_GRID = tuple(np.round(np.arange(0.10, 0.86, 0.05), 2))
 def activations_of(model: torch.nn.Module, features: np.ndarray, frame_rate: float) -> Activations:
     """Unchunked activations of one example's features (n_channels, T, n_bands)."""
     model.eval()
+    device = next(model.parameters()).device
     with torch.inference_mode():
-        out = model.predict_activations(torch.from_numpy(features.astype(np.float32))[None])
+        out = model.predict_activations(torch.from_numpy(features.astype(np.float32))[None].to(device))
+    out = {k: v.cpu() for k, v in out.items()}
     return Activations(frame_rate, out["probs"][0].numpy(), out["onset"][0].numpy(),
                        out["offset"][0].numpy(), out["velocity"][0].numpy(), tuple(model.classes))
 

@@ -43,6 +43,22 @@ def evaluate(model: HierarchicalDrumNet, examples: list[Example], params: Featur
     return f, Calibration(thresholds, offsets)
 
 
+def training_device(name: str) -> torch.device:
+    """The torch device a config's `device` names; "auto" is CUDA when torch sees one. An unusable name is a
+    ValueError that says what is available."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as e:
+        raise ValueError(f"device {name!r}: {e}") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {name!r}: this torch sees no CUDA device (use cpu or auto)")
+    if device.type not in ("cpu", "cuda"):
+        raise ValueError(f"device {name!r}: only cpu, cuda and auto are supported")
+    return device
+
+
 def _save_state(path: Path, model, opt, step: int, best_f: float, bad_evals: int, lr: float) -> None:
     with atomic_path(path) as tmp:
         torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "best_f": best_f,
@@ -56,10 +72,11 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
     Writes config.yaml, metrics.jsonl, state-latest.pt (for resume), latest.pt and best.pt (self-describing
     checkpoints with calibration) in the run folder.
     """
+    device = training_device(config.device)
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     params = FeatureParams(**config.features)
-    model = HierarchicalDrumNet(in_channels=params.n_channels, n_bands=params.n_bands, **config.model)
+    model = HierarchicalDrumNet(in_channels=params.n_channels, n_bands=params.n_bands, **config.model).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     run = config.run_path
     run.mkdir(parents=True, exist_ok=True)
@@ -90,7 +107,7 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
                 f"start with zero output weights, so the wider model begins exactly where that one ends)")
     for g in opt.param_groups:
         g["lr"] = lr
-    log(f"model: {count_parameters(model):,} parameters; loading data")
+    log(f"model: {count_parameters(model):,} parameters on {device}; loading data")
     train_ex = load_examples(config.train_data, params, config.train_limit)
     val_ex = load_examples(config.val_data, params, config.val_limit)
     hours = sum(e.n_frames for e in train_ex) / params.frame_rate / 3600
@@ -113,6 +130,7 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
             model.train()
             batch = sample_batch(train_ex, np.random.default_rng([config.seed, step]), config.batch_size, crop,
                                  params, config.dilation)
+            batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
             out = model(batch["features"])
             loss, parts = drum_loss(out, batch, model, loss_cfg)
             opt.zero_grad()
