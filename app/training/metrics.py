@@ -82,16 +82,13 @@ def score_track(ref: Events, est: Events, classes: Sequence[str], window_s: floa
         r = np.sort(np.asarray(ref.get(c, ()), float))
         e = np.sort(np.asarray(est.get(c, ()), float))
         ig = np.asarray((ignore or {}).get(c, ()), float)
-        if len(ig):
-            order = np.argsort(np.concatenate([r, ig]), kind="stable")
-            r_all = np.concatenate([r, ig])[order]
-            real = order < len(r)
-            all_pairs = match(r_all, e, window_s)
-            pairs = [(int(np.sum(real[:i])), j) for i, j in all_pairs if real[i]]
-            s = ClassScore(len(pairs), len(e) - len(all_pairs), len(r) - len(pairs))
-        else:
-            pairs = match(r, e, window_s)
-            s = ClassScore(len(pairs), len(e) - len(pairs), len(r) - len(pairs))
+        both = np.concatenate([r, ig])
+        order = np.argsort(both, kind="stable")          # r is sorted: without `ignore` this is the identity
+        real = order < len(r)
+        rank = np.cumsum(real) - 1                        # position in r of each real reference
+        all_pairs = match(both[order], e, window_s)
+        pairs = [(int(rank[i]), j) for i, j in all_pairs if real[i]]
+        s = ClassScore(len(pairs), len(e) - len(all_pairs), len(r) - len(pairs))
         s.offsets_ms = [(e[j] - r[i]) * 1000 for i, j in pairs]
         out[c] = s
     return out

@@ -52,8 +52,12 @@ def training_device(name: str) -> torch.device:
         device = torch.device(name)
     except RuntimeError as e:
         raise ValueError(f"device {name!r}: {e}") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {name!r}: this torch sees no CUDA device (use cpu or auto)")
+    if device.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0:
+            raise ValueError(f"device {name!r}: this torch sees no CUDA device (use cpu or auto)")
+        if (device.index or 0) >= count:
+            raise ValueError(f"device {name!r}: this torch sees {count} CUDA device(s)")
     if device.type not in ("cpu", "cuda"):
         raise ValueError(f"device {name!r}: only cpu, cuda and auto are supported")
     return device

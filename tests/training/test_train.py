@@ -88,27 +88,30 @@ def test_fine_tune_widens_a_narrower_checkpoint(tmp_path, shards) -> None:
               log=lambda s: None)
 
 
-def test_training_device_names() -> None:
+def test_training_device_names(monkeypatch) -> None:
     import torch
     from app.training.train import training_device
     assert training_device("cpu") == torch.device("cpu")
-    assert training_device("auto") == torch.device("cuda" if torch.cuda.is_available() else "cpu")
     with pytest.raises(ValueError, match="only cpu, cuda and auto"):
         training_device("meta")
     with pytest.raises(ValueError, match="'gpu0'"):
         training_device("gpu0")
-    if not torch.cuda.is_available():
-        with pytest.raises(ValueError, match="sees no CUDA device"):
-            training_device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert training_device("auto") == torch.device("cpu")
+    with pytest.raises(ValueError, match="sees no CUDA device"):
+        training_device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert training_device("auto") == torch.device("cuda")
+    assert training_device("cuda:0") == torch.device("cuda:0")
+    with pytest.raises(ValueError, match="sees 1 CUDA device"):
+        training_device("cuda:1")
 
 
 def test_a_run_on_an_unusable_device_stops_before_writing(tmp_path, shards) -> None:
-    import torch
-    if torch.cuda.is_available():
-        pytest.skip("this machine has CUDA")
     config = load_config(resource_path("training", "tiny.yaml"),
                          {"run_dir": str(tmp_path / "run"), "train_data": [str(shards / "train")],
-                          "val_data": [str(shards / "val")], "device": "cuda"})
-    with pytest.raises(ValueError, match="sees no CUDA device"):
+                          "val_data": [str(shards / "val")], "device": "cuda:99"})  # no machine has 100 GPUs
+    with pytest.raises(ValueError, match="'cuda:99'"):
         train(config, log=lambda line: None)
     assert not (tmp_path / "run").exists()

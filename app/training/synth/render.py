@@ -24,8 +24,8 @@ ROOM = {"kick": 0.6, "snare": 0.6, "toms": 0.6, "hihat": 0.4, "cymbals": 0.6, "p
 
 
 class Label(NamedTuple):
-    """A labelled onset: time of the audible attack (s), class in DRUM_CLASSES, velocity 0..1, and how far
-    (dB) the hit stands out of the kit in its clearest band (`audibility_db`; 0 = alone, see there)."""
+    """A labelled onset: time of the audible attack (s), class in DRUM_CLASSES, velocity 0..1, and
+    `audible_db`: how far the hit stands out of the kit in its clearest band (0 = alone; see audibility_db)."""
     time_s: float
     cls: str
     velocity: float
@@ -181,8 +181,8 @@ def render_stems(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixS
                 w = min(hi, start + ONSET_PREROLL + int(AUDIBILITY_WINDOW_S * SR))
                 attacks.append((lo, w, amp * x[lo - start: w - start]))
     if attacks:
-        kit = sum(stems.values())
-        labels = [l._replace(audible_db=round(audibility_db(seg, kit[lo:w]), 2))
+        dry_kit = sum(stems.values())
+        labels = [l._replace(audible_db=round(audibility_db(seg, dry_kit[lo:w]), 2))
                   for l, (lo, w, seg) in zip(labels, attacks)]
     return stems, labels
 
