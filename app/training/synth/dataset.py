@@ -13,7 +13,8 @@ from app.training.synth.accompaniment import accompaniment, mix_under
 from app.training.synth.grooves import STYLES, generate_groove
 from app.training.synth.kit import Kit, blend_kits
 from app.training.synth.pattern import Pattern
-from app.training.synth.render import MixSettings, labels_to_arrays, mix_stems, render_stems, label_offset_s, Label
+from app.training.synth.render import (Label, MixSettings, SnareBuzz, label_offset_s, labels_to_arrays, mix_stems,
+                                      render_stems)
 
 HELD_OUT: dict[str, tuple] = {
     "hydrogen": ("ColomboAcousticDrumkit", "Millo_MultiLayered2"),   # share no sample file with others
@@ -45,6 +46,7 @@ class SynthConfig:
     p_group_fx: float = 0.0              # chance that each close-miked group gets its own EQ/compression
     p_vintage: float = 0.0               # chance of a 1960s-style master (narrow band, saturated, hiss)
     p_kick_click: float = 0.0            # chance of a trigger/beater click on every kick (metal, 80s records)
+    p_snare_buzz: float = 0.0            # chance that the snare wires rattle under every kick (and tom)
     use_fluidsynth: bool = True
     split: str = "train"                 # "train": everything but HELD_OUT; "test": HELD_OUT only
 
@@ -221,7 +223,10 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
         pattern = drop_parts(pattern, rng)
     mix = MixSettings.random(rng) if rng.random() < config.p_mic_mix else replace(
         MixSettings.dry(), velocity_gamma=float(rng.uniform(0.7, 1.8)))
-    stems, labels = render_stems(pattern, kit, rng, mix)
+    buzz, buzz_rng = None, None
+    if config.p_snare_buzz > 0 and rng.random() < config.p_snare_buzz:  # no draw at 0: older renders stay the same
+        buzz, buzz_rng = SnareBuzz.random(rng), np.random.default_rng(int(rng.integers(2 ** 31)))
+    stems, labels = render_stems(pattern, kit, rng, mix, buzz, buzz_rng)
     fx = {"snare": _snare_fx(rng)} if rng.random() < config.p_snare_fx else None
     if config.p_group_fx > 0:
         extra = {g: _group_fx(rng, g) for g in ("kick", "snare", "toms", "hihat", "cymbals")
@@ -236,7 +241,7 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
     info = {"seed": int(seed), "kit": kit.key, "electronic": kit.electronic, "source": pattern.source,
             "style": pattern.style, "bpm": round(pattern.bpm, 2), "meter": list(pattern.meter),
             "duration_s": round(len(audio) / SAMPLE_RATE, 3), "mic_mix": mix.overhead_db > -100,
-            "snare_fx": fx is not None, "dropped": pattern.info.get("dropped"), "accompaniment": None, "augment": {}}
+            "snare_fx": fx is not None, "snare_buzz_db": round(buzz.level_db, 1) if buzz else None, "dropped": pattern.info.get("dropped"), "accompaniment": None, "augment": {}}
     if rng.random() < config.p_accompaniment:
         mma_groove = pattern.source.split("/", 1)[1] if pattern.source.startswith("mma:") else None
         music, how = accompaniment(rng, pattern, mma_groove, config.use_fluidsynth)

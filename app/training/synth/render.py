@@ -135,12 +135,49 @@ def _choke_times(hits: list[tuple[float, Instrument, float]]) -> list[float | No
     return out
 
 
-def render_stems(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixSettings | None = None
+@dataclass(frozen=True)
+class SnareBuzz:
+    """Sympathetic snare-wire buzz: on a real kit the wires rattle whenever the kick (or a tom) sounds, and
+    the snare mic, compressed and gated, carries it. `level_db` is the buzz's peak against the exciting
+    hit's peak; the buzz is the kit's own snare sample high-passed at `highpass_hz`, faded in over
+    `fade_in_s` (no stick attack) and decaying with time constant `decay_s`. It is never labelled."""
+    level_db: float
+    highpass_hz: float
+    fade_in_s: float
+    decay_s: float
+    from_toms: bool
+
+    @classmethod
+    def random(cls, rng: np.random.Generator) -> "SnareBuzz":
+        u = rng.uniform
+        return cls(level_db=float(u(-32, -12)), highpass_hz=float(u(1500, 5000)), fade_in_s=float(u(0.002, 0.012)),
+                   decay_s=float(u(0.03, 0.15)), from_toms=bool(rng.random() < 0.5))
+
+    def sample(self, kit: Kit, rng: np.random.Generator) -> np.ndarray | None:
+        """The buzz as a unit-peak one-shot (ONSET_PREROLL leading samples, like kit samples), or None when
+        the kit has no snare."""
+        snare = kit.pick("snare_head", rng)
+        if snare is None:
+            return None
+        stored, _ = snare.pick_sample(1.0, rng)
+        x = augment.apply_filter(np.asarray(stored, np.float32), "highpass", self.highpass_hz)
+        t = np.arange(len(x), dtype=np.float32) / SR - ONSET_PREROLL / SR
+        env = np.clip(t / self.fade_in_s, 0.0, 1.0) * np.exp(-np.maximum(t, 0.0) / self.decay_s)
+        y = (x * env).astype(np.float32)
+        peak = float(np.max(np.abs(y)))
+        return y / peak if peak > 0 else None
+
+
+def render_stems(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixSettings | None = None,
+                 snare_buzz: SnareBuzz | None = None, buzz_rng: np.random.Generator | None = None
                  ) -> tuple[dict[str, np.ndarray], list[Label]]:
-    """Dry per-group stems (float32, pattern length) and the labels of what was played."""
+    """Dry per-group stems (float32, pattern length) and the labels of what was played; with `snare_buzz`,
+    the snare stem also rattles under every kick (and tom), drawn from `buzz_rng` so `rng` stays as without."""
     mix = mix or MixSettings.dry()
     n = int(np.ceil(pattern.duration_s * SR))
     stems = {g: np.zeros(n, np.float32) for g in GROUPS}
+    buzz = snare_buzz.sample(kit, buzz_rng or np.random.default_rng(0)) if snare_buzz else None
+    buzz_from = ("kick", "toms") if snare_buzz and snare_buzz.from_toms else ("kick",)
     played = []
     for h in pattern.hits:
         inst = kit.pick(h.part, rng)
@@ -176,6 +213,10 @@ def render_stems(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixS
         lo, hi = max(0, start), min(n, start + len(x))
         if hi > lo:
             stems[group][lo:hi] += amp * x[lo - start: hi - start]
+            if buzz is not None and group in buzz_from and inst.label is not None:
+                b_hi = min(n, start + len(buzz))
+                gain = amp * float(np.max(np.abs(x))) * 10 ** (snare_buzz.level_db / 20)
+                stems["snare"][lo:b_hi] += np.float32(gain) * buzz[lo - start: b_hi - start]
             if inst.label is not None and t < pattern.duration_s:
                 labels.append(Label(float(t), inst.label, float(vel)))
                 w = min(hi, start + ONSET_PREROLL + int(AUDIBILITY_WINDOW_S * SR))

@@ -116,3 +116,43 @@ def test_a_quiet_hihat_under_a_kick_stays_audible_in_its_own_band() -> None:
     hits = [Hit(0.3, "kick", 1.0), Hit(0.3, "hihat_closed", 0.3)]
     _, labels = render(_pattern(hits), procedural_kit(0), np.random.default_rng(0))
     assert {l.cls: l.audible_db for l in labels}["hihat_closed"] > -6.0
+
+
+def test_snare_buzz_rattles_the_snare_stem_under_kicks_and_is_never_labelled() -> None:
+    """SnareBuzz: the snare stem (only) gains high-passed sound at each kick, scaled to the kick, and the
+    labels and every other stem are what they are without it (the buzz draws from its own generator)."""
+    from app.training.synth.render import SnareBuzz, render_stems
+
+    kit = procedural_kit(0)
+    hits = [Hit(0.5, "kick", 1.0), Hit(1.0, "kick", 0.5), Hit(1.5, "snare_head", 0.8)]
+    pattern = _pattern(hits, 2.5)
+    buzz = SnareBuzz(level_db=-20.0, highpass_hz=3000.0, fade_in_s=0.005, decay_s=0.08, from_toms=False)
+    plain, l0 = render_stems(pattern, kit, np.random.default_rng(4), MixSettings.dry())
+    rattled, l1 = render_stems(pattern, kit, np.random.default_rng(4), MixSettings.dry(), buzz, np.random.default_rng(9))
+    assert [(l.time_s, l.cls) for l in l0] == [(l.time_s, l.cls) for l in l1]
+    for g in plain:
+        if g != "snare":
+            np.testing.assert_array_equal(plain[g], rattled[g])
+    diff = rattled["snare"] - plain["snare"]
+    spec = np.abs(np.fft.rfft(diff))
+    freqs = np.fft.rfftfreq(len(diff), 1 / SR)
+    assert spec[freqs > 2000].sum() > 4 * spec[freqs < 1000].sum()
+    e = diff ** 2
+    first, second = e[int(0.49 * SR):int(0.9 * SR)].sum(), e[int(0.99 * SR):int(1.4 * SR)].sum()
+    assert first + second > 0.99 * e.sum() and first > 2 * second > 0   # at the kicks, louder under the louder one
+    kick_peak = np.max(np.abs(plain["kick"][int(0.49 * SR):int(0.9 * SR)]))
+    assert 10 ** (-26 / 20) < np.max(np.abs(diff)) / kick_peak < 10 ** (-14 / 20)
+
+
+def test_snare_buzz_is_seeded_in_the_dataset_and_absent_at_zero() -> None:
+    from dataclasses import replace
+
+    from app.training.synth.dataset import SynthConfig, render_example
+
+    base = SynthConfig(duration_s=4.0, kit_weights={"procedural": 1.0}, use_fluidsynth=False, p_mma=0.0,
+                       p_accompaniment=0.0, p_augment=0.0, p_mic_mix=0.0)
+    a0, _, i0 = render_example(5, base)
+    np.testing.assert_array_equal(a0, render_example(5, replace(base, p_snare_buzz=0.0))[0])
+    a1, _, i1 = render_example(5, replace(base, p_snare_buzz=1.0))
+    np.testing.assert_array_equal(a1, render_example(5, replace(base, p_snare_buzz=1.0))[0])
+    assert i0["snare_buzz_db"] is None and -32 <= i1["snare_buzz_db"] <= -12 and not np.array_equal(a0, a1)
