@@ -241,7 +241,8 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
     info = {"seed": int(seed), "kit": kit.key, "electronic": kit.electronic, "source": pattern.source,
             "style": pattern.style, "bpm": round(pattern.bpm, 2), "meter": list(pattern.meter),
             "duration_s": round(len(audio) / SAMPLE_RATE, 3), "mic_mix": mix.overhead_db > -100,
-            "snare_fx": fx is not None, "snare_buzz_db": round(buzz.level_db, 1) if buzz else None, "dropped": pattern.info.get("dropped"), "accompaniment": None, "augment": {}}
+            "snare_fx": fx is not None, "snare_buzz_db": round(buzz.level_db, 1) if buzz else None,
+            "dropped": pattern.info.get("dropped"), "accompaniment": None, "augment": {}}
     if rng.random() < config.p_accompaniment:
         mma_groove = pattern.source.split("/", 1)[1] if pattern.source.startswith("mma:") else None
         music, how = accompaniment(rng, pattern, mma_groove, config.use_fluidsynth)

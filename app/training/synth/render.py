@@ -213,7 +213,7 @@ def render_stems(pattern: Pattern, kit: Kit, rng: np.random.Generator, mix: MixS
         lo, hi = max(0, start), min(n, start + len(x))
         if hi > lo:
             stems[group][lo:hi] += amp * x[lo - start: hi - start]
-            if buzz is not None and group in buzz_from and inst.label is not None:
+            if buzz is not None and group in buzz_from:
                 b_hi = min(n, start + len(buzz))
                 gain = amp * float(np.max(np.abs(x))) * 10 ** (snare_buzz.level_db / 20)
                 stems["snare"][lo:b_hi] += np.float32(gain) * buzz[lo - start: b_hi - start]

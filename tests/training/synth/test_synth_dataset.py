@@ -100,6 +100,18 @@ def test_timbre_variety_options_render_reproducibly() -> None:
     assert "[" in i1["kit"] and "vintage" in i1["augment"]
 
 
+def test_snare_buzz_is_seeded_and_absent_at_zero() -> None:
+    """p_snare_buzz: seeded, recorded in the info; at 0 the render is the one it always was (no random draw)."""
+    from dataclasses import replace
+
+    base = replace(FAST, p_accompaniment=0.0, p_augment=0.0, p_mic_mix=0.0)
+    a0, _, i0 = render_example(5, base)
+    np.testing.assert_array_equal(a0, render_example(5, replace(base, p_snare_buzz=0.0))[0])
+    a1, _, i1 = render_example(5, replace(base, p_snare_buzz=1.0))
+    np.testing.assert_array_equal(a1, render_example(5, replace(base, p_snare_buzz=1.0))[0])
+    assert i0["snare_buzz_db"] is None and -32 <= i1["snare_buzz_db"] <= -12 and not np.array_equal(a0, a1)
+
+
 def test_kick_click_adds_high_frequency_at_kicks_only_and_keeps_labels() -> None:
     """p_kick_click: seeded, labels unchanged, the added energy is above 2 kHz and sits at the kicks; at 0 the
     render is the one it always was (no random draw)."""
