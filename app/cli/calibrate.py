@@ -15,6 +15,9 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, required=True, help="the calibrated checkpoint to write")
     p.add_argument("--preset", default="conservative", help="decode preset the thresholds are fitted under")
     p.add_argument("--limit", type=int, default=None, help="examples per folder (default: all)")
+    p.add_argument("--exclude-kit", action="append", default=[], metavar="ENTRY",
+                   help='leave out examples rendered with this kit: "Name" or "group=Name" (a training config\'s '
+                        "exclude_kits); repeatable")
     p.add_argument("--real", choices=["mdb"], default=None,
                    help="then shift each evaluation class's thresholds by the amount that maximises F on DATA + "
                         "weight x F on these real drum recordings (app/training/real_adjustment.py)")
@@ -27,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     from app.io.errors import ChartFileError
     from app.training.evaluation import activations_of, calibrate
-    from app.training.examples import load_shard_dir
+    from app.training.examples import load_shard_dir, without_kits
     from app.transcription.checkpoint import Calibration, load_checkpoint, save_checkpoint
     from app.transcription.decode import load_preset
 
@@ -39,12 +42,17 @@ def run(args: argparse.Namespace) -> int:
         if not (folder / "manifest.json").is_file():
             raise ChartFileError(folder, "not a shard folder (no manifest.json)")
         examples += load_shard_dir(folder, fp, args.limit)
+    if args.exclude_kit:
+        kept = without_kits(examples, args.exclude_kit)
+        print(f"left out {len(examples) - len(kept)} of {len(examples)} examples rendered with "
+              f"{', '.join(args.exclude_kit)}")
+        examples = kept
     if not examples:
         raise ChartFileError(args.data[0], "no examples to calibrate on")
     acts = [activations_of(bundle.model, ex.features, fp.frame_rate) for ex in tqdm(examples, unit="example")]
     thresholds, offsets, f = calibrate(acts, examples, load_preset(args.preset))
     summary = {**bundle.training_summary, "calibrated_on": [str(d) for d in args.data],
-               "calibrated_examples": len(examples), "calibrated_sum_f": round(f, 4)}
+               "calibrated_excluding_kits": list(args.exclude_kit), "calibrated_examples": len(examples), "calibrated_sum_f": round(f, 4)}
     summary.pop("real_shifts", None)
     if args.real:
         before = _summed_f(acts, examples, thresholds, offsets, args.preset)

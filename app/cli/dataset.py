@@ -1,4 +1,5 @@
-"""`chart-hero dataset synth|build`: render synthetic training shards, or build shards from song folders."""
+"""`chart-hero dataset synth|build|kits`: render synthetic training shards, build shards from song folders, or
+list the installed kits and the samples the renderer leaves out."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +19,9 @@ def add_parser(sub) -> None:
     s.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                    help="override a SynthConfig field (number fields only), e.g. --set p_kit_blend=0.5")
     s.set_defaults(run=run_synth)
+    k = dsub.add_parser("kits", help="list the installed Hydrogen kits, their split, and the instruments left out "
+                                     "because their samples contradict their names")
+    k.set_defaults(run=run_kits)
     b = dsub.add_parser("build", help="turn Clone Hero song folders into aligned training shards")
     b.add_argument("roots", nargs="+", type=Path, help="folders searched for song folders")
     b.add_argument("--out", type=Path, required=True)
@@ -74,6 +78,26 @@ def run_synth(args: argparse.Namespace) -> int:
                             SynthConfig(duration_s=args.duration, split=args.split, **overrides), on_progress=progress)
     bar.close()
     print(f"wrote {manifest}")
+    return 0
+
+
+def run_kits(args: argparse.Namespace) -> int:
+    from app.training.synth.dataset import HELD_OUT
+    from app.training.synth.hydrogen_kits import find_kit_folders, is_drum_kit, parse_drumkit_xml, unsound_instruments
+
+    folders = find_kit_folders()
+    if not folders:
+        print("no Hydrogen kits installed (Debian packages hydrogen-drumkits, hydrogen-data)")
+        return 0
+    for folder in folders:
+        spec = parse_drumkit_xml(folder / "drumkit.xml")
+        use = ("test (held out)" if folder.name in HELD_OUT["hydrogen"] else "train") if is_drum_kit(spec) \
+            else "not used (no kick or snare)"
+        unsound = unsound_instruments(folder)
+        print(f"{folder.name}: {spec.name!r}, {use}{', electronic' if spec.electronic else ''}, "
+              f"{len(spec.instruments)} instruments, {len(unsound)} left out")
+        for name, why in unsound.items():
+            print(f"    left out {name!r}: {why}")
     return 0
 
 

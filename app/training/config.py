@@ -48,6 +48,10 @@ class TrainConfig:
     device: str = "cpu"
     """Where the network trains: "cpu", "cuda", "cuda:N" or "auto" (CUDA when torch sees one, else CPU).
     Data, features, evaluation and checkpoints stay on the CPU, so a run may move between machines."""
+    exclude_kits: list[str] = field(default_factory=list)
+    """Training examples rendered with these kits are left out: "Name" (any group) or "group=Name" (that kit
+    supplied the kick, snare, toms, hihat or cymbals); for shards rendered before a kit's mislabelled
+    samples were found (synth/sample_checks.py)."""
     init_checkpoint: str | None = None
     """Start from this checkpoint's weights (fine-tuning, or continuing on a machine without the run's
     state file); ignored when the run folder has a state to resume."""

@@ -75,6 +75,45 @@ def load_shard_dir(folder: str | Path, params: FeatureParams, limit: int | None 
     return out
 
 
+KIT_GROUPS = ("kick", "snare", "toms", "hihat", "cymbals")
+"""The instrument groups a rendered kit is assembled from (synth.kit.BLEND_GROUPS)."""
+
+
+def kit_sources(kit: str) -> dict[str, str]:
+    """Group -> name of the kit that supplied it, from a rendered example's kit description
+    ("source:Name" or "source:Name[group=Donor+group=Donor]")."""
+    main, _, blend = kit.partition("[")
+    name = main.split(":", 1)[-1]
+    out = {g: name for g in KIT_GROUPS}
+    for part in blend.rstrip("]").split("+") if blend else ():
+        group, _, donor = part.partition("=")
+        if group in out and donor:
+            out[group] = donor
+    return out
+
+
+def uses_kit(kit: str, entry: str) -> bool:
+    """Whether a rendered example's kit description matches `entry`: "Name" (the kit supplied any group) or
+    "group=Name" (it supplied that group)."""
+    sources = kit_sources(kit)
+    group, sep, name = entry.partition("=")
+    if not sep:
+        return entry in sources.values()
+    if group not in KIT_GROUPS:
+        raise ValueError(f"kit exclusion {entry!r}: group must be one of {', '.join(KIT_GROUPS)}")
+    return sources[group] == name
+
+
+def without_kits(examples: list[Example], entries: Iterable[str]) -> list[Example]:
+    """`examples` less those whose kit matches any of `entries` (see `uses_kit`); examples that do not
+    say which kit made them (real recordings, charts) are kept."""
+    entries = list(entries)
+    if not entries:
+        return examples
+    return [e for e in examples
+            if not any(uses_kit(str(e.info.get("kit", "")), x) for x in entries if e.info.get("kit"))]
+
+
 def load_examples(folders: Iterable[str | Path], params: FeatureParams, limit: int | None = None) -> list[Example]:
     out: list[Example] = []
     for f in folders:

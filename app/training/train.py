@@ -15,7 +15,7 @@ from app.io.atomic import atomic_path, write_text_atomic
 from app.training.batches import sample_batch
 from app.training.config import Stage, TrainConfig
 from app.training.evaluation import activations_of, calibrate
-from app.training.examples import Example, load_examples
+from app.training.examples import Example, load_examples, without_kits
 from app.training.widening import widen, widening_problems
 from app.transcription.checkpoint import Calibration, save_checkpoint
 from app.transcription.decode import load_preset
@@ -113,6 +113,14 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
         g["lr"] = lr
     log(f"model: {count_parameters(model):,} parameters on {device}; loading data")
     train_ex = load_examples(config.train_data, params, config.train_limit)
+    if config.exclude_kits:
+        kept = without_kits(train_ex, config.exclude_kits)
+        log(f"left out {len(train_ex) - len(kept)} training examples rendered with {', '.join(config.exclude_kits)}")
+        train_ex = kept
+    if not train_ex:
+        raise ValueError(f"no training examples in {', '.join(map(str, config.train_data)) or 'train_data'}"
+                         + (f" once exclude_kits ({', '.join(config.exclude_kits)}) left some out"
+                            if config.exclude_kits else ""))
     val_ex = load_examples(config.val_data, params, config.val_limit)
     hours = sum(e.n_frames for e in train_ex) / params.frame_rate / 3600
     log(f"train: {len(train_ex)} examples ({hours:.2f} h); val: {len(val_ex)} examples")

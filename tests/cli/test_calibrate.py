@@ -46,3 +46,22 @@ def test_calibrate_with_real_recordings_records_the_shifts(tmp_path, tiny_checkp
     assert set(shifts) == {"kick", "snare", "hihat", "cymbals"}  # MDB's four songs have no toms
     assert all(-0.15 <= s <= 0.3 for s in shifts.values())
     assert "before the shift" in capsys.readouterr().out
+
+
+def test_calibrate_leaves_out_examples_by_kit(tmp_path, tiny_checkpoint, capsys) -> None:
+    import json
+
+    from app.training.examples import uses_kit
+    cfg = SynthConfig(duration_s=4.0, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
+                      use_fluidsynth=False)
+    write_shards(tmp_path / "data", 3, seed=5, config=cfg, per_shard=3)
+    kits = [ex["kit"] for sh in json.loads((tmp_path / "data" / "manifest.json").read_text())["shards"]
+            for ex in sh["examples"]]
+    entry = "kick=" + kits[0].split("[")[0].split(":", 1)[1]
+    out = tmp_path / "calibrated.pt"
+    assert main(["calibrate", str(tiny_checkpoint), str(tmp_path / "data"), "--out", str(out),
+                 "--exclude-kit", entry]) == 0
+    summary = load_checkpoint(out).training_summary
+    assert summary["calibrated_examples"] == sum(not uses_kit(k, entry) for k in kits) < 3
+    assert summary["calibrated_excluding_kits"] == [entry]
+    assert "left out" in capsys.readouterr().out

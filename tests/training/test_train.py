@@ -115,3 +115,20 @@ def test_a_run_on_an_unusable_device_stops_before_writing(tmp_path, shards) -> N
     with pytest.raises(ValueError, match="'cuda:99'"):
         train(config, log=lambda line: None)
     assert not (tmp_path / "run").exists()
+
+
+def test_exclude_kits_leaves_examples_out(tmp_path, shards) -> None:
+    import json
+    kits = {ex["kit"].split("[")[0].split(":", 1)[1]
+            for sh in json.loads((shards / "train" / "manifest.json").read_text())["shards"] for ex in sh["examples"]}
+    base = {"train_data": [str(shards / "train")], "val_data": [str(shards / "val")],
+            "stages": [{"name": "full", "steps": 1}], "eval_every": 1}
+    one = sorted(kits)[0]
+    lines: list[str] = []
+    train(load_config(resource_path("training", "tiny.yaml"),
+                      {**base, "run_dir": str(tmp_path / "a"), "exclude_kits": [one]}), log=lines.append)
+    left_out = [l for l in lines if l.startswith("left out")]
+    assert left_out and f"rendered with {one}" in left_out[0] and not left_out[0].startswith("left out 0 ")
+    with pytest.raises(ValueError, match="no training examples .* once exclude_kits"):
+        train(load_config(resource_path("training", "tiny.yaml"),
+                          {**base, "run_dir": str(tmp_path / "b"), "exclude_kits": sorted(kits)}), log=lambda s: None)

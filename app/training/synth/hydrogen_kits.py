@@ -11,6 +11,7 @@ import numpy as np
 
 from app.constants import SAMPLE_RATE
 from app.training.synth.kit import Instrument, Kit, Layer, load_mono, trim_sample
+from app.training.synth.sample_checks import known_mislabelled, unsound_reason
 
 KIT_DIRS = (Path("/usr/share/hydrogen/data/drumkits"), Path.home() / ".hydrogen/data/drumkits")
 
@@ -63,6 +64,8 @@ class KitSpec:
     folder: Path
     instruments: list[InstrumentSpec]
     electronic: bool
+    unsound: dict[str, str] = field(default_factory=dict)
+    """Instrument name -> why it is left out although its name maps to a class (sample_checks)."""
 
 
 def classify_name(name: str) -> str | None:
@@ -94,11 +97,15 @@ def parse_drumkit_xml(path: str | Path) -> KitSpec:
     root = ET.parse(path).getroot()
     _strip_ns(root)
     name = (root.findtext("name") or path.parent.name).strip()
-    instruments = []
+    instruments, unsound = [], {}
     for inst in root.iter("instrument"):
         iname = (inst.findtext("name") or "").strip()
         gain = _num(inst, "volume", 1.0) * _num(inst, "gain", 1.0)
-        spec = InstrumentSpec(iname, classify_name(iname), gain, int(_num(inst, "muteGroup", -1)))
+        label = classify_name(iname)
+        why = known_mislabelled((path.parent.name, name), iname) if label not in (SKIP, None) else None
+        if why:
+            unsound[iname], label = why, SKIP
+        spec = InstrumentSpec(iname, label, gain, int(_num(inst, "muteGroup", -1)))
         groups: dict[tuple[float, float], LayerSpec] = {}
         for layer in inst.iter("layer"):
             fname = layer.findtext("filename")
@@ -114,7 +121,7 @@ def parse_drumkit_xml(path: str | Path) -> KitSpec:
         if spec.layers and spec.label != SKIP:
             instruments.append(spec)
     electronic = path.parent.name in ELECTRONIC_KITS or name in ELECTRONIC_KITS
-    return KitSpec(name, path.parent, instruments, electronic)
+    return KitSpec(name, path.parent, instruments, electronic, unsound)
 
 
 def _pitch_hz(x: np.ndarray) -> float:
@@ -150,10 +157,12 @@ def assign_toms(toms: list[tuple[str, float]]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=32)
-def load_hydrogen_kit(folder: str | Path) -> Kit:
-    """Load a Hydrogen kit folder: samples trimmed, mono float32 at 44.1 kHz, toms ordered by pitch."""
+def _load_instruments(folder: str) -> tuple[KitSpec, list[tuple[InstrumentSpec, list[Layer]]], dict[str, str]]:
+    """The kit's spec, its instruments with loaded layers, and name -> reason for every instrument left
+    out because its name promises a sound its sample does not have (sample_checks)."""
     spec = parse_drumkit_xml(Path(folder) / "drumkit.xml")
     loaded: list[tuple[InstrumentSpec, list[Layer]]] = []
+    unsound = dict(spec.unsound)
     for ispec in spec.instruments:
         layers = []
         for ls in ispec.layers:
@@ -161,8 +170,26 @@ def load_hydrogen_kit(folder: str | Path) -> Kit:
             samples = [s for s in samples if len(s) > 64]
             if samples:
                 layers.append(Layer(ls.min_vel, ls.max_vel, samples, ls.gain))
-        if layers:
-            loaded.append((ispec, layers))
+        if not layers:
+            continue
+        why = unsound_reason("tom_mid" if ispec.label == "tom" else ispec.label, layers[-1].samples[0])
+        if why:
+            unsound[ispec.name] = why
+            continue
+        loaded.append((ispec, layers))
+    return spec, loaded, unsound
+
+
+def unsound_instruments(folder: str | Path) -> dict[str, str]:
+    """Instrument name -> why `load_hydrogen_kit` leaves it out of the kit in `folder`."""
+    return dict(_load_instruments(str(folder))[2])
+
+
+@lru_cache(maxsize=32)
+def load_hydrogen_kit(folder: str | Path) -> Kit:
+    """Load a Hydrogen kit folder: samples trimmed, mono float32 at 44.1 kHz, toms ordered by pitch;
+    instruments whose samples fail sample_checks are left out."""
+    spec, loaded, _ = _load_instruments(str(folder))
     toms = [(i.name, _pitch_hz(ls[-1].samples[0])) for i, ls in loaded if i.label == "tom"]
     tom_map = assign_toms(toms)
     instruments = []
@@ -194,7 +221,7 @@ def describe_kits(dirs=KIT_DIRS) -> list[dict]:
             continue
         out.append({"folder": folder.name, "name": spec.name, "electronic": spec.electronic,
                     "drum_kit": is_drum_kit(spec),
-                    "mapping": {i.name: i.label for i in spec.instruments}})
+                    "mapping": {i.name: i.label for i in spec.instruments}, "unsound": dict(spec.unsound)})
     return out
 
 

@@ -102,3 +102,29 @@ def test_installed_kits_load() -> None:
         pytest.skip("Debian hydrogen-drumkits not installed")
     small = min(folders, key=lambda f: sum(p.stat().st_size for p in f.iterdir()))
     assert load_hydrogen_kit(small).instruments
+
+
+def test_instruments_whose_samples_contradict_their_names_are_left_out(tmp_path: Path) -> None:
+    from app.training.synth.hydrogen_kits import unsound_instruments
+    xml = XML.replace("<name>TestKit</name>", "<name>CheckKit</name>").replace(
+        "<instrument><id>5</id><name>Cowbell</name>", "<instrument><id>5</id><name>Crash</name>")
+    (tmp_path / "drumkit.xml").write_text(xml)
+    for name, hz in (("kick_soft", 60), ("kick_hard", 65), ("stick", 1800), ("tom_a", 130),
+                     ("tom_b", 220), ("tom_c", 30), ("roll", 200)):
+        sf.write(tmp_path / f"{name}.wav", _tone(hz), 48000)
+    sf.write(tmp_path / "cowbell.flac", _tone(45), 48000)  # the "Crash" is a 45 Hz boom
+    unsound = unsound_instruments(tmp_path)
+    assert set(unsound) == {"Crash", "Floor Tom"}
+    assert "below 250 Hz" in unsound["Crash"] and "below any tom" in unsound["Floor Tom"]
+    kit = load_hydrogen_kit(tmp_path)
+    assert "Crash" not in kit.mapping() and "Floor Tom" not in kit.mapping()
+    assert {"Kick", "Tom 1", "Tom 2"} <= set(kit.mapping())
+
+
+def test_a_known_mislabelled_instrument_is_not_used(kit_dir: Path, monkeypatch) -> None:
+    from app.training.synth import sample_checks
+    assert "kick" in {i.label for i in parse_drumkit_xml(kit_dir / "drumkit.xml").instruments}
+    monkeypatch.setitem(sample_checks.KNOWN_MISLABELLED, ("TestKit", "Kick"), "a tom sample")
+    spec = parse_drumkit_xml(kit_dir / "drumkit.xml")
+    assert spec.unsound == {"Kick": "a tom sample"}
+    assert "kick" not in {i.label for i in spec.instruments}  # no kick: is_drum_kit leaves such a kit out
