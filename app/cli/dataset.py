@@ -1,5 +1,4 @@
-"""`chart-hero dataset synth|build|kits`: render synthetic training shards, build shards from song folders, or
-list the installed kits and the samples the renderer leaves out."""
+"""`chart-hero dataset synth|build|kits`: render shards, build shards from song folders, or list the kits."""
 from __future__ import annotations
 
 import argparse

@@ -1,19 +1,18 @@
-"""Sanity checks that a kit sample sounds like the class its name gives it (numpy only).
-
-Why: a scan of the Debian Hydrogen kits (2026-12-05) found instruments whose names lie about their
-sound, and every render with them teaches the network a contradiction. ElectricEmpireKit's "Hat Closed
-Bs" and "Hat Ring 2" hold 94 % and 91 % of their energy below 250 Hz (bass thumps labelled hi-hat: the
-kind of label that makes a model call hi-hats on kicks); rumpf_kit_z01's "cymbal 1" and "cymbal 2" are a
-32 Hz boom and a 240 Hz thud labelled crash, its "ride bell" has no energy above 3 kHz, its "middle" and
-"high" toms sit under 60 Hz; Audiophob's "Kick" is a tom sample (tom-0105.wav) all but identical to the
-kit's own "Tom Low". Measured on the shipped model's own training renders, tom recall was 0.22 on
-Audiophob and cymbal recall 0.25 on rumpf_kit against 0.6-0.9 on the other kits.
-"""
+"""Sanity checks that a kit sample sounds like the class its name gives it (numpy only)."""
 from __future__ import annotations
 
 import numpy as np
 
 from app.constants import SAMPLE_RATE
+
+# Why: a scan of the Debian Hydrogen kits (2026-12-05) found instruments whose names lie about their sound, and
+# every render with them teaches the network a contradiction. ElectricEmpireKit's "Hat Closed Bs" and "Hat Ring 2"
+# hold 94 % and 91 % of their energy below 250 Hz (bass thumps labelled hi-hat: the kind of label that makes a
+# model call hi-hats on kicks); rumpf_kit_z01's "cymbal 1" and "cymbal 2" are a 32 Hz boom and a 240 Hz thud
+# labelled crash, its "ride bell" has no energy above 3 kHz, its "middle" and "high" toms sit under 60 Hz;
+# Audiophob's "Kick" is a tom sample (tom-0105.wav) all but identical to the kit's own "Tom Low". On the shipped
+# model's own training renders, tom recall was 0.22 on Audiophob and cymbal recall 0.25 on rumpf_kit, against
+# 0.6-0.9 on the other kits. `chart-hero dataset kits` lists what is left out.
 
 CYMBAL_CLASSES = ("hihat_closed", "hihat_open", "hihat_pedal", "ride_body", "ride_bell", "crash")
 TOM_CLASSES = ("tom_high", "tom_mid", "tom_floor")
