@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     acts = [activations_of(bundle.model, ex.features, fp.frame_rate) for ex in tqdm(examples, unit="example")]
     thresholds, offsets, f = calibrate(acts, examples, load_preset(args.preset))
     summary = {**bundle.training_summary, "calibrated_on": [str(d) for d in args.data],
-               "calibrated_excluding_kits": list(args.exclude_kit), "calibrated_examples": len(examples), "calibrated_sum_f": round(f, 4)}
+               "calibrated_excluding_kits": list(args.exclude_kit), "calibrated_examples": len(examples),
+               "calibrated_sum_f": round(f, 4)}
     summary.pop("real_shifts", None)
     if args.real:
         before = _summed_f(acts, examples, thresholds, offsets, args.preset)

@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from app.constants import DRUM_CLASSES
+from app.training.synth.kit import BLEND_GROUPS, kit_sources
 from app.transcription.features import FeatureParams, compute_features
 
 
@@ -75,23 +76,6 @@ def load_shard_dir(folder: str | Path, params: FeatureParams, limit: int | None 
     return out
 
 
-KIT_GROUPS = ("kick", "snare", "toms", "hihat", "cymbals")
-"""The instrument groups a rendered kit is assembled from (synth.kit.BLEND_GROUPS)."""
-
-
-def kit_sources(kit: str) -> dict[str, str]:
-    """Group -> name of the kit that supplied it, from a rendered example's kit description
-    ("source:Name" or "source:Name[group=Donor+group=Donor]")."""
-    main, _, blend = kit.partition("[")
-    name = main.split(":", 1)[-1]
-    out = {g: name for g in KIT_GROUPS}
-    for part in blend.rstrip("]").split("+") if blend else ():
-        group, _, donor = part.partition("=")
-        if group in out and donor:
-            out[group] = donor
-    return out
-
-
 def uses_kit(kit: str, entry: str) -> bool:
     """Whether a rendered example's kit description matches `entry`: "Name" (the kit supplied any group) or
     "group=Name" (it supplied that group)."""
@@ -99,8 +83,8 @@ def uses_kit(kit: str, entry: str) -> bool:
     group, sep, name = entry.partition("=")
     if not sep:
         return entry in sources.values()
-    if group not in KIT_GROUPS:
-        raise ValueError(f"kit exclusion {entry!r}: group must be one of {', '.join(KIT_GROUPS)}")
+    if group not in BLEND_GROUPS:
+        raise ValueError(f"kit exclusion {entry!r}: group must be one of {', '.join(BLEND_GROUPS)}")
     return sources[group] == name
 
 

@@ -52,12 +52,13 @@ def test_calibrate_leaves_out_examples_by_kit(tmp_path, tiny_checkpoint, capsys)
     import json
 
     from app.training.examples import uses_kit
+    from app.training.synth.kit import kit_sources
     cfg = SynthConfig(duration_s=4.0, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
                       use_fluidsynth=False)
     write_shards(tmp_path / "data", 3, seed=5, config=cfg, per_shard=3)
     kits = [ex["kit"] for sh in json.loads((tmp_path / "data" / "manifest.json").read_text())["shards"]
             for ex in sh["examples"]]
-    entry = "kick=" + kits[0].split("[")[0].split(":", 1)[1]
+    entry = "kick=" + kit_sources(kits[0])["kick"]
     out = tmp_path / "calibrated.pt"
     assert main(["calibrate", str(tiny_checkpoint), str(tmp_path / "data"), "--out", str(out),
                  "--exclude-kit", entry]) == 0

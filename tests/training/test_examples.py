@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.training.examples import Example, kit_sources, uses_kit, without_kits
+from app.training.examples import Example, uses_kit, without_kits
+from app.training.synth.kit import kit_sources
 
 BLENDED = "hydrogen:Forzee Stereo Drumkit[hihat=ElectricEmpireKit+toms=FluidR3_GM Jazz]"
 

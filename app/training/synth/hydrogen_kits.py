@@ -211,20 +211,6 @@ def is_drum_kit(spec: KitSpec) -> bool:
     return "kick" in labels and "snare_head" in labels
 
 
-def describe_kits(dirs=KIT_DIRS) -> list[dict]:
-    """Which kits exist and how each instrument maps (without loading audio)."""
-    out = []
-    for folder in find_kit_folders(dirs):
-        try:
-            spec = parse_drumkit_xml(folder / "drumkit.xml")
-        except ET.ParseError:
-            continue
-        out.append({"folder": folder.name, "name": spec.name, "electronic": spec.electronic,
-                    "drum_kit": is_drum_kit(spec),
-                    "mapping": {i.name: i.label for i in spec.instruments}, "unsound": dict(spec.unsound)})
-    return out
-
-
 def hydrogen_kit_folders(dirs=KIT_DIRS) -> list[Path]:
     """Folders of installed kits usable as drum kits (kick and snare present)."""
     return [f for f in find_kit_folders(dirs) if is_drum_kit(parse_drumkit_xml(f / "drumkit.xml"))]

@@ -134,6 +134,18 @@ def blend_kits(base: Kit, donors: list[Kit], rng: np.random.Generator, p_swap: f
     return Kit(f"{base.name}[{names}]", base.source, instruments, base.electronic)
 
 
+def kit_sources(key: str) -> dict[str, str]:
+    """Group (BLEND_GROUPS) -> name of the kit that supplied it, from a kit key as `blend_kits` writes it
+    ("source:Name" or "source:Name[group=Donor+group=Donor]"; rendered examples keep it as info["kit"])."""
+    main, _, blend = key.partition("[")
+    out = {g: main.split(":", 1)[-1] for g in BLEND_GROUPS}
+    for part in blend.rstrip("]").split("+") if blend else ():
+        group, _, donor = part.partition("=")
+        if group in out and donor:
+            out[group] = donor
+    return out
+
+
 def trim_sample(x: np.ndarray, onset_db: float = ONSET_THRESHOLD_DB,
                 tail_db: float = TAIL_THRESHOLD_DB) -> np.ndarray:
     """Cut leading silence (attack lands at ONSET_PREROLL) and the inaudible tail; float32."""
