@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+PLURAL = {"stem": "stems", "mix": "mixes"}
+
+
 def _split(examples, acts, source: str):
     """(examples, activations) of one source: "all", "stem" (no accompaniment) or "mix"."""
     keep = [i for i, e in enumerate(examples)
@@ -74,7 +77,7 @@ def main() -> None:
             ex, ac = _split(*sets[test_on], source)
             if not ex:
                 continue
-            print(f"fit {'+'.join(fit_on)}, score {test_on} {source}s ({len(ex)}): pooled thresholds "
+            print(f"fit {'+'.join(fit_on)}, score {test_on} {PLURAL[source]} ({len(ex)}): pooled thresholds "
                   f"{summed_f(pooled, ex, ac):.4f}, {source}-only thresholds {summed_f(fit(fit_on, source), ex, ac):.4f}")
 
 
