@@ -59,14 +59,18 @@ def _plain(value: Any, where: str) -> Any:
 
 def save_checkpoint(path: str | Path, model: torch.nn.Module, feature_params: FeatureParams,
                     calibration: Calibration | None = None, training_summary: Mapping[str, Any] | None = None,
-                    classes: tuple[str, ...] | None = None) -> str:
-    """Write `model` (eval copy of its weights) and its description atomically; return the file's sha256."""
+                    classes: tuple[str, ...] | None = None, float16: bool = False) -> str:
+    """Write `model` (eval copy of its weights) and its description atomically; return the file's sha256.
+    With `float16`, floating-point weights are stored at half precision (half the file; loading casts them
+    back to the model's float32)."""
     name = type(model).__name__
     if name not in MODEL_CLASSES:
         raise ValueError(f"unknown model class {name}")
     classes = tuple(classes or model.classes)
     calibration = calibration or Calibration()
     state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    if float16:
+        state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
     payload = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
