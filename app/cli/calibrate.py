@@ -21,6 +21,8 @@ def add_parser(sub) -> None:
     p.add_argument("--real", choices=["mdb"], default=None,
                    help="then shift each evaluation class's thresholds by the amount that maximises F on DATA + "
                         "weight x F on these real drum recordings (app/training/real_adjustment.py)")
+    p.add_argument("--float16", action="store_true",
+                   help="store the weights at half precision (half the file); a MODEL stored so stays so")
     p.add_argument("--real-weight", type=float, default=1.0, help="weight of the real recordings' F (default 1)")
     p.set_defaults(run=run)
 
@@ -62,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"summed F on the synthetic data: {before:.3f} before the shift, {f:.3f} after")
         summary.update({"real_shifts": {c: round(s.shift, 2) for c, s in shifts.items()},
                         "calibrated_sum_f": round(f, 4)})
-    save_checkpoint(args.out, bundle.model, fp, Calibration(thresholds, offsets), summary, bundle.classes)
+    save_checkpoint(args.out, bundle.model, fp, Calibration(thresholds, offsets), summary, bundle.classes,
+                    float16=args.float16 or bundle.stored_float16)
     print(f"summed F {f:.3f} on {len(examples)} examples with the fitted thresholds; wrote {args.out}")
     _refresh_twin(args.out)
     for c in bundle.classes:

@@ -34,6 +34,8 @@ class ModelBundle:
     path: Path | None = None
     sha256: str | None = None
     engine: str = "torch"
+    stored_float16: bool = False
+    """The file holds its floating-point weights at half precision (save_checkpoint(float16=True))."""
 
 
 def weights_digest(state: Mapping[str, torch.Tensor]) -> str:
@@ -186,4 +188,5 @@ def _validate(payload: Any, path: Path, sha256: str | None = None) -> ModelBundl
     model.eval()
     return ModelBundle(model=model, feature_params=fp, classes=classes, calibration=calibration,
                        training_summary=summary, created_s=float(payload.get("created_s", 0.0)),
-                       path=path, sha256=sha256)
+                       path=path, sha256=sha256,
+                       stored_float16=any(v.dtype == torch.float16 for v in payload["state_dict"].values()))

@@ -66,3 +66,15 @@ def test_calibrate_leaves_out_examples_by_kit(tmp_path, tiny_checkpoint, capsys)
     assert summary["calibrated_examples"] == sum(not uses_kit(k, entry) for k in kits) < 3
     assert summary["calibrated_excluding_kits"] == [entry]
     assert "left out" in capsys.readouterr().out
+
+
+def test_calibrate_float16_is_asked_for_then_kept(tmp_path, tiny_checkpoint) -> None:
+    cfg = SynthConfig(duration_s=4.0, kit_weights={"procedural": 1.0}, p_mma=0.0, p_accompaniment=0.0,
+                      use_fluidsynth=False)
+    write_shards(tmp_path / "data", 2, seed=5, config=cfg, per_shard=2)
+    half, again = tmp_path / "half.pt", tmp_path / "again.pt"
+    assert not load_checkpoint(tiny_checkpoint).stored_float16
+    assert main(["calibrate", str(tiny_checkpoint), str(tmp_path / "data"), "--out", str(half), "--float16"]) == 0
+    assert load_checkpoint(half).stored_float16
+    assert main(["calibrate", str(half), str(tmp_path / "data"), "--out", str(again)]) == 0
+    assert load_checkpoint(again).stored_float16  # recalibrating a half-precision model does not double it
