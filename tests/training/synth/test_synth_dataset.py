@@ -138,3 +138,39 @@ def test_kick_click_adds_high_frequency_at_kicks_only_and_keeps_labels() -> None
     assert spec[freqs > 2000].sum() > 4 * spec[freqs < 1000].sum()
     energy = diff ** 2
     assert energy[22050:22050 + 1500].sum() > 0.95 * energy.sum()
+
+
+def test_cymbal_tilt_changes_brightness_and_keeps_labels() -> None:
+    """p_cymbal_tilt: seeded, labels unchanged, recorded in info; a crash tilt with a positive gain raises the
+    share of energy above its corner; at 0 the render is the one it always was (no random draw)."""
+    from dataclasses import replace
+
+    from app.constants import SAMPLE_RATE
+    from app.training.synth.dataset import CYMBAL_TILT_DB, _cymbal_tilt
+
+    base = replace(FAST, p_accompaniment=0.0, p_augment=0.0, p_mic_mix=0.0)
+    a0, l0, i0 = render_example(5, base)
+    a1, l1, i1 = render_example(5, replace(base, p_cymbal_tilt=1.0))
+    np.testing.assert_array_equal(a1, render_example(5, replace(base, p_cymbal_tilt=1.0))[0])
+    np.testing.assert_array_equal(a0, render_example(5, replace(base, p_cymbal_tilt=0.0))[0])
+    assert l0 == l1 and "cymbal_tilt" not in i0
+    assert set(i1["cymbal_tilt"]) == {"cymbals", "hihat"}
+    for group, info in i1["cymbal_tilt"].items():
+        assert CYMBAL_TILT_DB[group][0] <= info["gain_db"] <= CYMBAL_TILT_DB[group][1]
+
+    noise = np.random.default_rng(0).standard_normal(SAMPLE_RATE).astype(np.float32)
+
+    def high_share(x: np.ndarray) -> float:
+        spec = np.abs(np.fft.rfft(x)) ** 2
+        f = np.fft.rfftfreq(len(x), 1 / SAMPLE_RATE)
+        return float(spec[f > 8000].sum() / spec.sum())
+
+    for seed in range(40):  # find a brightening and a darkening draw; each moves the high band its way
+        tilt = _cymbal_tilt(np.random.default_rng(seed), "cymbals")
+        gain = tilt.info["gain_db"]
+        y = tilt(noise)
+        assert y.dtype == np.float32 and y.shape == noise.shape
+        if gain > 3:
+            assert high_share(y) > high_share(noise)
+        elif gain < -3:
+            assert high_share(y) < high_share(noise)
