@@ -63,6 +63,12 @@ def training_device(name: str) -> torch.device:
     return device
 
 
+def build_model(config: TrainConfig) -> HierarchicalDrumNet:
+    """The untrained network a config describes (its features fix the input channels and bands)."""
+    params = FeatureParams(**config.features)
+    return HierarchicalDrumNet(in_channels=params.n_channels, n_bands=params.n_bands, **config.model)
+
+
 def _save_state(path: Path, model, opt, step: int, best_f: float, bad_evals: int, lr: float) -> None:
     with atomic_path(path) as tmp:
         torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "best_f": best_f,
@@ -80,7 +86,7 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     params = FeatureParams(**config.features)
-    model = HierarchicalDrumNet(in_channels=params.n_channels, n_bands=params.n_bands, **config.model).to(device)
+    model = build_model(config).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     run = config.run_path
     run.mkdir(parents=True, exist_ok=True)

@@ -5,10 +5,9 @@ import pytest
 
 from app.resources import model_path, resource_path
 from app.training.config import load_config
+from app.training.train import build_model
 from app.training.widening import widening_problems
 from app.transcription.checkpoint import load_checkpoint
-from app.transcription.features import FeatureParams
-from app.transcription.model import HierarchicalDrumNet
 
 CONFIGS = sorted(resource_path("training").glob("*.yaml"))
 
@@ -22,8 +21,7 @@ def test_config_loads_and_builds(path):
     config = load_config(path)
     assert config.total_steps > 0
     assert config.eval_every > 0
-    params = FeatureParams(**config.features)
-    model = HierarchicalDrumNet(in_channels=params.n_channels, n_bands=params.n_bands, **config.model)
+    model = build_model(config)
     assert sum(p.numel() for p in model.parameters()) > 0
 
 
@@ -37,6 +35,5 @@ def test_current_runs_can_start_from_the_shipped_weights(name):
     config = load_config(resource_path("training", name))
     assert config.init_checkpoint == "models/drums.pt"
     shipped = load_checkpoint(model_path("drums.pt"))
-    params = FeatureParams(**config.features)
-    model = HierarchicalDrumNet(in_channels=params.n_channels, n_bands=params.n_bands, **config.model)
+    model = build_model(config)
     assert widening_problems(shipped.model.init_kwargs, model.init_kwargs) == []
