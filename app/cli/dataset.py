@@ -16,7 +16,8 @@ def add_parser(sub) -> None:
                    help="test: held-out kits and patterns only")
     s.add_argument("--duration", type=float, default=30.0, help="seconds per example")
     s.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                   help="override a SynthConfig field (number fields only), e.g. --set p_kit_blend=0.5")
+                   help="override a SynthConfig field (numbers, LO,HI ranges, 0/1 switches, kit_weights.SOURCE=W), "
+                        "e.g. --set p_kit_blend=0.5")
     s.set_defaults(run=run_synth)
     k = dsub.add_parser("kits", help="list the installed Hydrogen kits, their split, and the instruments left out "
                                      "because their samples contradict their names")
@@ -28,21 +29,39 @@ def add_parser(sub) -> None:
     b.set_defaults(run=run_build)
 
 
-def synth_overrides(items: list[str]) -> dict[str, float | tuple[float, float]]:
-    """`FIELD=VALUE` strings -> {field: number}, or `FIELD=LO,HI` for a range field (drums_rel_db); refuses
-    unknown or non-numeric fields."""
+def synth_overrides(items: list[str]) -> dict:
+    """`FIELD=VALUE` strings -> {field: number}, `FIELD=LO,HI` for a range field (drums_rel_db), `FIELD=0|1`
+    for a switch (gm_extra_kits) and `kit_weights.SOURCE=W` for one kit source's weight; refuses unknown or
+    non-numeric fields."""
     from dataclasses import fields
 
     from app.training.synth.dataset import SynthConfig
 
     numeric = {f.name for f in fields(SynthConfig) if f.type in ("float", "int", float, int)}
     ranges = {f.name for f in fields(SynthConfig) if f.type in ("tuple", tuple)}
-    out: dict[str, float | tuple[float, float]] = {}
+    switches = {f.name for f in fields(SynthConfig) if f.type in ("bool", bool)}
+    sources = set(SynthConfig().kit_weights)
+    out: dict = {}
     for item in items:
         name, _, value = item.partition("=")
+        if name in switches:
+            if value not in ("0", "1"):
+                raise ValueError(f"--set {item}: a switch is 0 or 1")
+            out[name] = value == "1"
+            continue
+        if name.startswith("kit_weights."):
+            source = name.split(".", 1)[1]
+            try:
+                weight = float(value)
+            except ValueError:
+                raise ValueError(f"--set {item}: {value!r} is not a number") from None
+            if source not in sources or weight < 0:
+                raise ValueError(f"--set {item}: kit sources are {', '.join(sorted(sources))}, weights >= 0")
+            out["kit_weights"] = {**out.get("kit_weights", SynthConfig().kit_weights), source: weight}
+            continue
         if name not in numeric | ranges:
             raise ValueError(f"--set {item}: not a numeric SynthConfig field (one of "
-                             f"{', '.join(sorted(numeric | ranges))})")
+                             f"{', '.join(sorted(numeric | ranges | switches))}, kit_weights.SOURCE)")
         try:
             parts = [float(v) for v in value.split(",")]
         except ValueError:

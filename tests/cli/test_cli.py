@@ -131,6 +131,13 @@ def test_dataset_synth_set_overrides_are_checked() -> None:
         synth_overrides(["drums_rel_db=-4,-14"])
     with pytest.raises(ValueError, match="is not a number"):
         synth_overrides(["p_vintage=0.1,0.2"])
+    assert synth_overrides(["gm_extra_kits=1"]) == {"gm_extra_kits": True}
+    with pytest.raises(ValueError, match="0 or 1"):
+        synth_overrides(["gm_extra_kits=yes"])
+    weights = synth_overrides(["kit_weights.gm=0.6", "kit_weights.procedural=0"])["kit_weights"]
+    assert weights["gm"] == 0.6 and weights["procedural"] == 0.0 and weights["hydrogen"] == 0.55
+    with pytest.raises(ValueError, match="kit sources"):
+        synth_overrides(["kit_weights.mystery=1"])
 
 
 def test_train_on_a_device_this_machine_lacks_is_one_line_exit_2(tmp_path) -> None:

@@ -48,6 +48,7 @@ class SynthConfig:
     p_kick_click: float = 0.0            # chance of a trigger/beater click on every kick (metal, 80s records)
     p_snare_buzz: float = 0.0            # chance that the snare wires rattle under every kick (and tom)
     p_cymbal_tilt: float = 0.0           # chance that the crash/ride and the hi-hat each get a brightness tilt
+    gm_extra_kits: bool = False          # training may also use gm_kits.EXTRA_GM_KITS (FluidR3 variations, TimGM6mb)
     use_fluidsynth: bool = True
     split: str = "train"                 # "train": everything but HELD_OUT; "test": HELD_OUT only
 
@@ -57,9 +58,10 @@ def _held(config: SynthConfig, kind: str, value) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _kit_catalogue(split: str) -> dict[str, list[tuple[str, object, bool]]]:
-    """source -> [(source, id, electronic)] of the kits usable in `split`."""
-    from app.training.synth.gm_kits import ELECTRONIC_PROGRAMS, gm_kit_programs
+def _kit_catalogue(split: str, gm_extra: bool = False) -> dict[str, list[tuple[str, object, bool]]]:
+    """source -> [(source, id, electronic)] of the kits usable in `split` (with `gm_extra`, training also
+    gets the extra GM kits; the test split never does)."""
+    from app.training.synth.gm_kits import ELECTRONIC_PROGRAMS, extra_gm_kits, gm_kit_programs
     from app.training.synth.hydrogen_kits import ELECTRONIC_KITS, hydrogen_kit_folders
 
     test = split == "test"
@@ -68,6 +70,8 @@ def _kit_catalogue(split: str) -> dict[str, list[tuple[str, object, bool]]]:
            "hydrogen": [("hydrogen", str(f), f.name in ELECTRONIC_KITS) for f in hydrogen_kit_folders()
                         if (f.name in HELD_OUT["hydrogen"]) == test],
            "gm": [("gm", p, p in ELECTRONIC_PROGRAMS) for p in gm_kit_programs() if (p in HELD_OUT["gm"]) == test]}
+    if gm_extra and not test:
+        out["gm"] += [("gm", k, int(k.rsplit(":", 1)[1]) in ELECTRONIC_PROGRAMS) for k in extra_gm_kits()]
     return {k: v for k, v in out.items() if v}
 
 
@@ -78,12 +82,12 @@ def load_kit(source: str, ident) -> Kit:
     if source == "hydrogen":
         from app.training.synth.hydrogen_kits import load_hydrogen_kit
         return load_hydrogen_kit(str(ident))
-    from app.training.synth.gm_kits import load_gm_kit
-    return load_gm_kit(int(ident))
+    from app.training.synth.gm_kits import load_gm_ident
+    return load_gm_ident(ident)
 
 
 def choose_kit(rng: np.random.Generator, config: SynthConfig) -> Kit:
-    cat = _kit_catalogue(config.split)
+    cat = _kit_catalogue(config.split, config.gm_extra_kits)
     sources = [s for s in config.kit_weights if s in cat and config.kit_weights[s] > 0] or ["procedural"]
     w = np.array([config.kit_weights.get(s, 1.0) for s in sources], float)
     src = sources[int(rng.choice(len(sources), p=w / w.sum()))]

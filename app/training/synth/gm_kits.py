@@ -23,6 +23,21 @@ GM_KIT_PROGRAMS: dict[int, str] = {
 """GM drum-kit program (bank 128 on channel 10) -> kit name."""
 ELECTRONIC_PROGRAMS = {24, 25}
 
+EXTRA_GM_KITS: dict[str, tuple[int, ...]] = {
+    # FluidR3's variation kits whose kick or snare is a sample no base kit uses (measured: one-shots at
+    # velocity 127 whose best cross-correlation with every base kit's is under 0.97). Its "Power 1-3"
+    # (17-19) share their toms with the held-out Power kit and are never used; 3, 5, 13 and 35 only
+    # repeat base samples.
+    "/usr/share/sounds/sf2/FluidR3_GM.sf2": (1, 2, 4, 6, 7, 9, 10, 11, 12, 14, 15, 33, 34, 36, 41, 42),
+    # TimGM6mb (Debian timgm6mb-soundfont, GPL-2): its own samples, none of them FluidR3's.
+    "/usr/share/sounds/sf2/TimGM6mb.sf2": (0, 8, 16, 24, 25, 32, 40),
+}
+"""More GM kits for training (SynthConfig.gm_extra_kits): SoundFont path -> drum-kit programs.
+MuseScore_General is not used: its Power kit is FluidR3's (the held-out test kit)."""
+
+_VARIATION_NAMES = {**{p: f"Standard {p}" for p in range(1, 8)}, **{p: f"Room {p - 8}" for p in range(9, 16)},
+                    **{p: f"Jazz {p - 32}" for p in range(33, 37)}, **{p: f"Brush {p - 40}" for p in range(41, 43)}}
+
 VELOCITIES = (35, 65, 95, 127)
 """MIDI velocities rendered per note; each becomes a velocity layer."""
 SLOT_S = 3.0
@@ -127,7 +142,7 @@ def load_gm_kit(program: int, sf2: str | None = None) -> Kit:
     path = Path(sf2) if sf2 else find_soundfont()
     if path is None or not fluidsynth_available() and not _cache_path(path, program).is_file():
         raise FileNotFoundError("needs fluidsynth and a GM SoundFont (apt install fluidsynth fluid-soundfont-gm)")
-    name = f"{path.stem} {GM_KIT_PROGRAMS.get(program, f'prog{program}')}"
+    name = f"{path.stem} {GM_KIT_PROGRAMS.get(program) or _VARIATION_NAMES.get(program, f'prog{program}')}"
     return kit_from_oneshots(name, load_oneshots(path, program), electronic=program in ELECTRONIC_PROGRAMS)
 
 
@@ -137,3 +152,18 @@ def gm_kit_programs() -> list[int]:
     if sf2 is None or not (fluidsynth_available() or any(_cache_path(sf2, p).is_file() for p in GM_KIT_PROGRAMS)):
         return []
     return sorted(GM_KIT_PROGRAMS)
+
+
+def extra_gm_kits() -> list[str]:
+    """Loadable extra kits as "soundfont-path:program" idents (load with `load_gm_ident`)."""
+    if not fluidsynth_available():
+        return []
+    return [f"{sf2}:{p}" for sf2, programs in EXTRA_GM_KITS.items() if Path(sf2).is_file() for p in programs]
+
+
+def load_gm_ident(ident) -> Kit:
+    """A GM kit from a catalogue ident: a program of the default SoundFont (int) or "path:program"."""
+    if isinstance(ident, str) and ":" in ident:
+        path, program = ident.rsplit(":", 1)
+        return load_gm_kit(int(program), path)
+    return load_gm_kit(int(ident))

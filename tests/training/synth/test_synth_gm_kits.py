@@ -22,3 +22,31 @@ def test_fluidsynth_standard_kit() -> None:
         pytest.skip("fluidsynth / fluid-soundfont-gm not installed")
     kit = load_gm_kit(0)
     assert {"kick", "snare_head", "hihat_closed", "crash", "ride_body"} <= set(kit.classes())
+
+
+def test_extra_gm_kits_never_hold_the_held_out_kit() -> None:
+    """The extra kits leave out FluidR3's Power kit and its variations (17-19 share its toms)."""
+    from app.training.synth.dataset import HELD_OUT
+    from app.training.synth.gm_kits import EXTRA_GM_KITS
+
+    fluid = EXTRA_GM_KITS["/usr/share/sounds/sf2/FluidR3_GM.sf2"]
+    assert not set(fluid) & ({17, 18, 19} | set(HELD_OUT["gm"]))
+    assert not any("MuseScore" in path for path in EXTRA_GM_KITS)
+
+
+def test_extra_gm_kits_join_training_only(monkeypatch) -> None:
+    """With gm_extra_kits the training catalogue gains them; the test split and the default stay as they were."""
+    from app.training.synth import dataset, gm_kits
+
+    monkeypatch.setattr(gm_kits, "gm_kit_programs", lambda: [0, 16, 24])
+    monkeypatch.setattr(gm_kits, "extra_gm_kits", lambda: ["/x/TimGM6mb.sf2:0", "/x/TimGM6mb.sf2:25"])
+    dataset._kit_catalogue.cache_clear()
+    try:
+        plain = dataset._kit_catalogue("train")["gm"]
+        extra = dataset._kit_catalogue("train", True)["gm"]
+        test = dataset._kit_catalogue("test", True)["gm"]
+    finally:
+        dataset._kit_catalogue.cache_clear()
+    assert plain == [("gm", 0, False), ("gm", 24, True)]
+    assert extra == plain + [("gm", "/x/TimGM6mb.sf2:0", False), ("gm", "/x/TimGM6mb.sf2:25", True)]
+    assert test == [("gm", 16, False)]
