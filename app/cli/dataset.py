@@ -103,6 +103,7 @@ def run_kits(args: argparse.Namespace) -> int:
     from app.training.synth.dataset import HELD_OUT
     from app.training.synth.hydrogen_kits import find_kit_folders, is_drum_kit, parse_drumkit_xml, unsound_instruments
 
+    _print_gm_kits()
     folders = find_kit_folders()
     if not folders:
         print("no Hydrogen kits installed (Debian packages hydrogen-drumkits, hydrogen-data)")
@@ -117,6 +118,25 @@ def run_kits(args: argparse.Namespace) -> int:
         for name, why in unsound.items():
             print(f"    left out {name!r}: {why}")
     return 0
+
+
+def _print_gm_kits() -> None:
+    """The General MIDI kits: the default SoundFont's and the extras (gm_extra_kits), with their split."""
+    from pathlib import Path
+
+    from app.training.synth.dataset import HELD_OUT
+    from app.training.synth.gm_kits import EXTRA_GM_KITS, GM_KIT_PROGRAMS, find_soundfont, fluidsynth_available
+
+    sf2 = find_soundfont()
+    if sf2 is None or not fluidsynth_available():
+        print("no General MIDI kits (needs fluidsynth and fluid-soundfont-gm)")
+    else:
+        for program, name in GM_KIT_PROGRAMS.items():
+            print(f"GM {sf2.name} program {program} {name!r}: "
+                  f"{'test (held out)' if program in HELD_OUT['gm'] else 'train'}")
+    for path, programs in EXTRA_GM_KITS.items():
+        state = "train with gm_extra_kits" if Path(path).is_file() and fluidsynth_available() else "not installed"
+        print(f"GM {Path(path).name} programs {', '.join(map(str, programs))}: {state}")
 
 
 def run_build(args: argparse.Namespace) -> int:

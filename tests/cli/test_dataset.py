@@ -36,4 +36,7 @@ def test_dataset_kits_without_hydrogen(monkeypatch, capsys) -> None:
     from app.training.synth import hydrogen_kits
     monkeypatch.setattr(hydrogen_kits, "find_kit_folders", lambda dirs=None: [])
     assert main(["dataset", "kits"]) == 0
-    assert "no Hydrogen kits installed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "no Hydrogen kits installed" in out
+    assert "TimGM6mb.sf2 programs 0, 8, 16, 24, 25, 32, 40: " in out  # the extra GM kits, installed or not
+    assert "program 16 'Power': test (held out)" in out or "no General MIDI kits" in out
