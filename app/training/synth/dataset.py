@@ -48,6 +48,7 @@ class SynthConfig:
     p_kick_click: float = 0.0            # chance of a trigger/beater click on every kick (metal, 80s records)
     p_snare_buzz: float = 0.0            # chance that the snare wires rattle under every kick (and tom)
     p_cymbal_tilt: float = 0.0           # chance that the crash/ride and the hi-hat each get a brightness tilt
+    p_open_wash: float = 0.0             # chance that a generated hi-hat section is played open throughout
     gm_extra_kits: bool = False          # training may also use gm_kits.EXTRA_GM_KITS (FluidR3 variations, TimGM6mb)
     use_fluidsynth: bool = True
     split: str = "train"                 # "train": everything but HELD_OUT; "test": HELD_OUT only
@@ -123,7 +124,8 @@ def choose_pattern(rng: np.random.Generator, config: SynthConfig):
         return mma_pattern(files[name], rng, duration_s=config.duration_s, unpatterned=config.unpatterned)
     styles = sorted(s for s in STYLES if (s in HELD_OUT["styles"]) == test)
     style = styles[int(rng.integers(len(styles)))]
-    return generate_groove(rng, style, duration_s=config.duration_s, unpatterned=config.unpatterned)
+    return generate_groove(rng, style, duration_s=config.duration_s, unpatterned=config.unpatterned,
+                           open_wash=config.p_open_wash)
 
 
 DROP_WEIGHTS = {"hihat": 0.35, "ride": 0.2, "kick": 0.12, "snare": 0.15, "crash": 0.06, "toms": 0.12}

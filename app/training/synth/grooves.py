@@ -90,9 +90,12 @@ def _is_on(pos: float, grid: tuple[float, ...]) -> bool:
     return any(abs(pos - g) < 1e-6 for g in grid)
 
 
-def _section(style: Style, meter: Meter, bpm: float, rng: np.random.Generator) -> dict:
-    """Choices held for a whole section: timekeeper, kick motif, snare sound, open hats."""
+def _section(style: Style, meter: Meter, bpm: float, rng: np.random.Generator, open_wash: float = 0.0) -> dict:
+    """Choices held for a whole section: timekeeper, kick motif, snare sound, open hats; with `open_wash`,
+    the chance that a hi-hat section is played open throughout (a rock chorus's wash)."""
     part, step = style.keepers[int(rng.integers(len(style.keepers)))]
+    if open_wash > 0 and part == HAT and rng.random() < open_wash:  # no draw at 0: older renders stay the same
+        part = OPEN
     limit = 60.0 / bpm * step                            # seconds between keeper hits
     while limit < 0.09 and step < Q:                     # no 16ths at 200 bpm
         step = {S: E, T: 2 * T, E: Q}.get(step, Q)
@@ -201,8 +204,9 @@ def make_fill(meter: Meter, bpm: float, rng: np.random.Generator) -> tuple[float
 
 def generate_groove(rng: np.random.Generator, style: str | None = None, bpm: float | None = None,
                     meter: tuple[int, int] | None = None, duration_s: float = 30.0,
-                    unpatterned: float = 0.1, humanize: Humanize | None = None) -> Pattern:
-    """A song-like drum pattern: sections of 4-8 bars, fills at section ends, crashes at starts."""
+                    unpatterned: float = 0.1, humanize: Humanize | None = None, open_wash: float = 0.0) -> Pattern:
+    """A song-like drum pattern: sections of 4-8 bars, fills at section ends, crashes at starts (`open_wash`:
+    see `_section`)."""
     st = STYLES[style] if style else STYLES[str(rng.choice(sorted(STYLES)))]
     bpm = float(np.clip(bpm if bpm else rng.uniform(*st.bpm), *BPM_RANGE))
     if meter is None:
@@ -214,7 +218,7 @@ def generate_groove(rng: np.random.Generator, style: str | None = None, bpm: flo
     hits: list[BeatHit] = []
     bar = 0
     while bar < n_bars:
-        sec, sec_len = _section(st, m, bpm, rng), int(rng.integers(4, 9))
+        sec, sec_len = _section(st, m, bpm, rng, open_wash), int(rng.integers(4, 9))
         for j in range(min(sec_len, n_bars - bar)):
             b0 = bar * m.bar_q
             notes = [(p, part, v, 0.0) for p, part, v in _bar(st, m, sec, bpm, rng)]
@@ -222,7 +226,7 @@ def generate_groove(rng: np.random.Generator, style: str | None = None, bpm: flo
                 start, fill = make_fill(m, bpm, rng)
                 notes = [n for n in notes if n[0] < start - 1e-6] + fill
             if j == 0 and rng.random() < 0.85 or j > 0 and j % 4 == 0 and rng.random() < 0.2:
-                notes = [n for n in notes if not (n[0] < 1e-6 and n[1] in ("hihat_closed", "ride_body"))]
+                notes = [n for n in notes if not (n[0] < 1e-6 and n[1] in ("hihat_closed", "hihat_open", "ride_body"))]
                 notes += [(0.0, CRASH, rng.uniform(0.75, 1.0), 0.0), (0.0, "kick", 0.9, 0.0)]
             hits += [BeatHit(b0 + p, part, float(v), off) for p, part, v, off in notes]
             bar += 1

@@ -66,3 +66,14 @@ def test_ghost_notes_in_funk_and_double_kick_in_metal() -> None:
     kicks = max(count_parts(generate_groove(np.random.default_rng(s), "metal", bpm=140, duration_s=20,
                                             unpatterned=0)).get("kick", 0) for s in range(4))
     assert kicks > 20 * 140 / 60 * 0.9                                # 16ths somewhere
+
+
+def test_open_wash_plays_whole_sections_open_and_is_off_by_default() -> None:
+    """p = 1: every hi-hat keeper is open (a rock chorus); p = 0 draws nothing, so older renders stay as they were."""
+    plain = generate_groove(np.random.default_rng(3), "rock", duration_s=30, unpatterned=0)
+    zero = generate_groove(np.random.default_rng(3), "rock", duration_s=30, unpatterned=0, open_wash=0.0)
+    assert plain.hits == zero.hits
+    washed = [count_parts(generate_groove(np.random.default_rng(s), "rock", duration_s=30, unpatterned=0,
+                                          open_wash=1.0)) for s in range(4)]
+    assert all(c.get("hihat_closed", 0) == 0 for c in washed)
+    assert any(c.get("hihat_open", 0) > 40 for c in washed)
