@@ -40,7 +40,7 @@ def synth_overrides(items: list[str]) -> dict:
     numeric = {f.name for f in fields(SynthConfig) if f.type in ("float", "int", float, int)}
     ranges = {f.name for f in fields(SynthConfig) if f.type in ("tuple", tuple)}
     switches = {f.name for f in fields(SynthConfig) if f.type in ("bool", bool)}
-    sources = set(SynthConfig().kit_weights)
+    default_weights = SynthConfig().kit_weights
     out: dict = {}
     for item in items:
         name, _, value = item.partition("=")
@@ -55,9 +55,9 @@ def synth_overrides(items: list[str]) -> dict:
                 weight = float(value)
             except ValueError:
                 raise ValueError(f"--set {item}: {value!r} is not a number") from None
-            if source not in sources or weight < 0:
-                raise ValueError(f"--set {item}: kit sources are {', '.join(sorted(sources))}, weights >= 0")
-            out["kit_weights"] = {**out.get("kit_weights", SynthConfig().kit_weights), source: weight}
+            if source not in default_weights or weight < 0:
+                raise ValueError(f"--set {item}: kit sources are {', '.join(sorted(default_weights))}, weights >= 0")
+            out["kit_weights"] = {**out.get("kit_weights", default_weights), source: weight}
             continue
         if name not in numeric | ranges:
             raise ValueError(f"--set {item}: not a numeric SynthConfig field (one of "
@@ -122,8 +122,6 @@ def run_kits(args: argparse.Namespace) -> int:
 
 def _print_gm_kits() -> None:
     """The General MIDI kits: the default SoundFont's and the extras (gm_extra_kits), with their split."""
-    from pathlib import Path
-
     from app.training.synth.dataset import HELD_OUT
     from app.training.synth.gm_kits import EXTRA_GM_KITS, GM_KIT_PROGRAMS, find_soundfont, fluidsynth_available
 

@@ -62,7 +62,7 @@ def _held(config: SynthConfig, kind: str, value) -> bool:
 def _kit_catalogue(split: str, gm_extra: bool = False) -> dict[str, list[tuple[str, object, bool]]]:
     """source -> [(source, id, electronic)] of the kits usable in `split` (with `gm_extra`, training also
     gets the extra GM kits; the test split never does)."""
-    from app.training.synth.gm_kits import ELECTRONIC_PROGRAMS, extra_gm_kits, gm_kit_programs
+    from app.training.synth.gm_kits import ELECTRONIC_PROGRAMS, extra_gm_kits, gm_kit_programs, split_gm_ident
     from app.training.synth.hydrogen_kits import ELECTRONIC_KITS, hydrogen_kit_folders
 
     test = split == "test"
@@ -72,7 +72,7 @@ def _kit_catalogue(split: str, gm_extra: bool = False) -> dict[str, list[tuple[s
                         if (f.name in HELD_OUT["hydrogen"]) == test],
            "gm": [("gm", p, p in ELECTRONIC_PROGRAMS) for p in gm_kit_programs() if (p in HELD_OUT["gm"]) == test]}
     if gm_extra and not test:
-        out["gm"] += [("gm", k, int(k.rsplit(":", 1)[1]) in ELECTRONIC_PROGRAMS) for k in extra_gm_kits()]
+        out["gm"] += [("gm", k, split_gm_ident(k)[1] in ELECTRONIC_PROGRAMS) for k in extra_gm_kits()]
     return {k: v for k, v in out.items() if v}
 
 

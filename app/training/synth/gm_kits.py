@@ -15,7 +15,8 @@ from app.io.atomic import atomic_path
 from app.training.synth.gm_drums import GM_DRUMS, RENDERED_NOTES
 from app.training.synth.kit import Instrument, Kit, Layer, load_mono, trim_sample
 
-SOUNDFONT_PATHS = (Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"), Path("/usr/share/sounds/sf2/default-GM.sf2"))
+FLUIDR3 = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+SOUNDFONT_PATHS = (Path(FLUIDR3), Path("/usr/share/sounds/sf2/default-GM.sf2"))
 
 GM_KIT_PROGRAMS: dict[int, str] = {
     0: "Standard", 8: "Room", 16: "Power", 24: "Electronic", 25: "TR-808", 32: "Jazz", 40: "Brush",
@@ -28,7 +29,7 @@ EXTRA_GM_KITS: dict[str, tuple[int, ...]] = {
     # velocity 127 whose best cross-correlation with every base kit's is under 0.97). Its "Power 1-3"
     # (17-19) share their toms with the held-out Power kit and are never used; 3, 5, 13 and 35 only
     # repeat base samples.
-    "/usr/share/sounds/sf2/FluidR3_GM.sf2": (1, 2, 4, 6, 7, 9, 10, 11, 12, 14, 15, 33, 34, 36, 41, 42),
+    FLUIDR3: (1, 2, 4, 6, 7, 9, 10, 11, 12, 14, 15, 33, 34, 36, 41, 42),
     # TimGM6mb (Debian timgm6mb-soundfont, GPL-2): its own samples, none of them FluidR3's.
     "/usr/share/sounds/sf2/TimGM6mb.sf2": (0, 8, 16, 24, 25, 32, 40),
 }
@@ -161,9 +162,15 @@ def extra_gm_kits() -> list[str]:
     return [f"{sf2}:{p}" for sf2, programs in EXTRA_GM_KITS.items() if Path(sf2).is_file() for p in programs]
 
 
-def load_gm_ident(ident) -> Kit:
-    """A GM kit from a catalogue ident: a program of the default SoundFont (int) or "path:program"."""
+def split_gm_ident(ident) -> tuple[str | None, int]:
+    """A catalogue ident -> (SoundFont path, or None for the default one; program)."""
     if isinstance(ident, str) and ":" in ident:
         path, program = ident.rsplit(":", 1)
-        return load_gm_kit(int(program), path)
-    return load_gm_kit(int(ident))
+        return path, int(program)
+    return None, int(ident)
+
+
+def load_gm_ident(ident) -> Kit:
+    """A GM kit from a catalogue ident: a program of the default SoundFont (int) or "path:program"."""
+    path, program = split_gm_ident(ident)
+    return load_gm_kit(program, path)

@@ -27,11 +27,12 @@ def test_fluidsynth_standard_kit() -> None:
 def test_extra_gm_kits_never_hold_the_held_out_kit() -> None:
     """The extra kits leave out FluidR3's Power kit and its variations (17-19 share its toms)."""
     from app.training.synth.dataset import HELD_OUT
-    from app.training.synth.gm_kits import EXTRA_GM_KITS
+    from app.training.synth.gm_kits import EXTRA_GM_KITS, FLUIDR3, split_gm_ident
 
-    fluid = EXTRA_GM_KITS["/usr/share/sounds/sf2/FluidR3_GM.sf2"]
+    fluid = EXTRA_GM_KITS[FLUIDR3]
     assert not set(fluid) & ({17, 18, 19} | set(HELD_OUT["gm"]))
     assert not any("MuseScore" in path for path in EXTRA_GM_KITS)
+    assert split_gm_ident(16) == (None, 16) and split_gm_ident(f"{FLUIDR3}:4") == (FLUIDR3, 4)
 
 
 def test_extra_gm_kits_join_training_only(monkeypatch) -> None:
