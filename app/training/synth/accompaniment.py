@@ -144,8 +144,11 @@ def mma_midi_notes(groove: str, bpm: float, n_bars: int, rng: np.random.Generato
 
 
 def accompaniment(rng: np.random.Generator, pattern: Pattern, mma_groove: str | None = None,
-                  use_fluidsynth: bool = True) -> tuple[np.ndarray, str]:
-    """Accompaniment audio for `pattern` and how it was made ('mma', 'fluidsynth', 'numpy')."""
+                  use_fluidsynth: bool = True, band_rng: np.random.Generator | None = None) -> tuple[np.ndarray, str]:
+    """Accompaniment audio for `pattern` and how it was made ('mma', 'fluidsynth', 'numpy'; with `band_rng`, a
+    rhythm guitar and/or a singer join, drawn from that generator alone, and '+guitar' / '+vocal' say so)."""
+    from app.training.synth.band_parts import rhythm_guitar_notes, synth_vocal
+
     lead_in = pattern.hits[0].time_s if pattern.hits else 0.0
     notes, how = [], "numpy"
     if mma_groove and use_fluidsynth:
@@ -154,10 +157,21 @@ def accompaniment(rng: np.random.Generator, pattern: Pattern, mma_groove: str | 
         how = "mma"
     if not notes:
         notes, how = generate_parts(rng, pattern), "numpy"
+    guitar = band_rng is not None and band_rng.random() < 0.75
+    vocal = band_rng is not None and (not guitar or band_rng.random() < 0.75)
+    if guitar:
+        notes = notes + rhythm_guitar_notes(band_rng, pattern)
     audio = render_fluidsynth(notes, pattern.duration_s) if use_fluidsynth else None
     if audio is None:
-        return synth_numpy(notes, pattern.duration_s, rng), "numpy"
-    return audio, how if how == "mma" else "fluidsynth"
+        audio, how = synth_numpy(notes, pattern.duration_s, rng), "numpy"
+    elif how != "mma":
+        how = "fluidsynth"
+    if vocal:
+        voice = synth_vocal(band_rng, pattern)[: len(audio)]
+        rms = lambda x: float(np.sqrt(np.mean(x ** 2))) + 1e-9
+        audio = audio.copy()
+        audio[: len(voice)] += voice * (rms(audio) / rms(voice) * 10 ** (float(band_rng.uniform(-4, 4)) / 20))
+    return audio, how + ("+guitar" if guitar else "") + ("+vocal" if vocal else "")
 
 
 def mix_under(drums: np.ndarray, music: np.ndarray, drums_rel_db: float) -> np.ndarray:

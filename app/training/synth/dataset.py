@@ -49,6 +49,7 @@ class SynthConfig:
     p_snare_buzz: float = 0.0            # chance that the snare wires rattle under every kick (and tom)
     p_cymbal_tilt: float = 0.0           # chance that the crash/ride and the hi-hat each get a brightness tilt
     p_open_wash: float = 0.0             # chance that a generated hi-hat section is played open throughout
+    p_band: float = 0.0                  # chance that an accompaniment gets a rhythm guitar and/or a singer
     gm_extra_kits: bool = False          # training may also use gm_kits.EXTRA_GM_KITS (FluidR3 variations, TimGM6mb)
     use_fluidsynth: bool = True
     split: str = "train"                 # "train": everything but HELD_OUT; "test": HELD_OUT only
@@ -289,7 +290,10 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
         info["cymbal_tilt"] = tilts
     if rng.random() < config.p_accompaniment:
         mma_groove = pattern.source.split("/", 1)[1] if pattern.source.startswith("mma:") else None
-        music, how = accompaniment(rng, pattern, mma_groove, config.use_fluidsynth)
+        band_rng = None
+        if config.p_band > 0 and rng.random() < config.p_band:  # no draw at 0: older renders stay the same
+            band_rng = np.random.default_rng(int(rng.integers(2 ** 31)))
+        music, how = accompaniment(rng, pattern, mma_groove, config.use_fluidsynth, band_rng)
         rel = float(rng.uniform(*config.drums_rel_db))
         audio = mix_under(audio, music, rel)
         info["accompaniment"] = {"how": how, "drums_rel_db": round(rel, 2)}
