@@ -50,6 +50,7 @@ class SynthConfig:
     p_cymbal_tilt: float = 0.0           # chance that the crash/ride and the hi-hat each get a brightness tilt
     p_open_wash: float = 0.0             # chance that a generated hi-hat section is played open throughout
     p_band: float = 0.0                  # chance that an accompaniment gets a rhythm guitar and/or a singer
+    p_no_timekeeper: float = 0.0         # chance that the whole example has no hi-hat and no ride (kick, snare, crashes)
     gm_extra_kits: bool = False          # training may also use gm_kits.EXTRA_GM_KITS (FluidR3 variations, TimGM6mb)
     use_fluidsynth: bool = True
     split: str = "train"                 # "train": everything but HELD_OUT; "test": HELD_OUT only
@@ -151,6 +152,15 @@ def drop_parts(pattern: Pattern, rng: np.random.Generator) -> Pattern:
         t1 = t0 + float(rng.uniform(0.2, 0.6) * pattern.duration_s)
     hits = [h for h in pattern.hits if not (h.part in drop and t0 <= h.time_s < t1)]
     return replace(pattern, hits=hits, info={**pattern.info, "dropped": sorted(drop), "dropped_s": [t0, t1]})
+
+
+def without_timekeeper(pattern: Pattern) -> Pattern:
+    """The pattern without hi-hat and ride from start to end, as many rock records play it (kick, snare, toms and
+    crashes): a mix whose band plays on the beat must not imply a cymbal there."""
+    drop = set(_DROP_PARTS["hihat"] + _DROP_PARTS["ride"])
+    dropped = sorted(set(pattern.info.get("dropped") or ()) | drop)
+    return replace(pattern, hits=[h for h in pattern.hits if h.part not in drop],
+                   info={**pattern.info, "dropped": dropped, "dropped_s": [0.0, pattern.duration_s]})
 
 
 def _snare_fx(rng: np.random.Generator):
@@ -257,6 +267,8 @@ def render_example(seed: int, config: SynthConfig | None = None) -> tuple[np.nda
     pattern = choose_pattern(rng, config)
     if rng.random() < config.p_drop_parts:
         pattern = drop_parts(pattern, rng)
+    if config.p_no_timekeeper > 0 and rng.random() < config.p_no_timekeeper:  # no draw at 0: older renders stay
+        pattern = without_timekeeper(pattern)
     mix = MixSettings.random(rng) if rng.random() < config.p_mic_mix else replace(
         MixSettings.dry(), velocity_gamma=float(rng.uniform(0.7, 1.8)))
     buzz, buzz_rng = None, None

@@ -175,3 +175,17 @@ def test_cymbal_tilt_changes_brightness_and_keeps_labels() -> None:
             assert (high_share(y) > high_share(noise)) == brighter
             seen.add(brighter)
     assert seen == {True, False}
+
+
+def test_no_timekeeper_drops_every_hihat_and_ride_and_is_absent_at_zero() -> None:
+    """p_no_timekeeper: the whole example loses hi-hat and ride, the rest stays; at 0 no random draw."""
+    from dataclasses import replace
+
+    base = replace(FAST, p_accompaniment=0.0, p_augment=0.0, p_drop_parts=0.0)
+    a0, l0, _ = render_example(12, base)
+    np.testing.assert_array_equal(a0, render_example(12, replace(base, p_no_timekeeper=0.0))[0])
+    a1, l1, i1 = render_example(12, replace(base, p_no_timekeeper=1.0))
+    timekeepers = ("hihat_closed", "hihat_open", "hihat_pedal", "ride_body", "ride_bell")
+    assert any(l.cls in timekeepers for l in l0)
+    assert not any(l.cls in timekeepers for l in l1) and any(l.cls == "kick" for l in l1)
+    assert set(timekeepers) <= set(i1["dropped"])
