@@ -168,15 +168,18 @@ def accompaniment(rng: np.random.Generator, pattern: Pattern, mma_groove: str | 
         how = "fluidsynth"
     if vocal:
         voice = synth_vocal(band_rng, pattern)[: len(audio)]
-        rms = lambda x: float(np.sqrt(np.mean(x ** 2))) + 1e-9
         audio = audio.copy()
         audio[: len(voice)] += voice * (rms(audio) / rms(voice) * 10 ** (float(band_rng.uniform(-4, 4)) / 20))
     return audio, how + ("+guitar" if guitar else "") + ("+vocal" if vocal else "")
 
 
+def rms(x: np.ndarray) -> float:
+    """Root mean square level (never 0)."""
+    return float(np.sqrt(np.mean(x ** 2))) + 1e-9
+
+
 def mix_under(drums: np.ndarray, music: np.ndarray, drums_rel_db: float) -> np.ndarray:
     """Drums at `drums_rel_db` (0 to -12) relative to the music's RMS; float32, same length."""
-    rms = lambda x: float(np.sqrt(np.mean(x ** 2))) + 1e-9
     music = music[: len(drums)] if len(music) >= len(drums) else np.pad(music, (0, len(drums) - len(music)))
     scale = rms(drums) / rms(music) * 10 ** (-drums_rel_db / 20)
     return (drums + music * scale).astype(np.float32)

@@ -5,7 +5,7 @@ import numpy as np
 from scipy.signal import butter, fftconvolve, sosfilt
 
 from app.constants import SAMPLE_RATE
-from app.training.synth.accompaniment import Note
+from app.training.synth.accompaniment import Note, rms
 from app.training.synth.pattern import Pattern
 
 SR = SAMPLE_RATE
@@ -74,6 +74,28 @@ def _consonant(rng: np.random.Generator, peak: float) -> np.ndarray:
     return burst * peak / (float(np.max(np.abs(burst))) + 1e-9)
 
 
+def _sing_syllable(rng: np.random.Generator, out: np.ndarray, i0: int, dur_s: float, pitch: int, breath: float,
+                   sib_db: float) -> None:
+    """Add one sung syllable at sample `i0` to `out`: a vowel with vibrato and a scoop, maybe a consonant before
+    it (onset) and after it (coda), `sib_db` against the vowel's peak."""
+    n = int(dur_s * SR)
+    tt = np.arange(n) / SR
+    semis = pitch + float(rng.uniform(0, 0.5)) * np.sin(2 * np.pi * float(rng.uniform(4.5, 6.5)) * tt)
+    semis = semis - float(rng.uniform(0, 1.0)) * np.exp(-tt / 0.04)      # scoop into the note
+    voice = _vowel(rng, 440 * 2 ** ((semis - 69) / 12), str(rng.choice(list(VOWEL_FORMANTS_HZ))), breath)
+    env = np.minimum(1, tt / float(rng.uniform(0.015, 0.05))) * np.clip((dur_s - tt) / 0.06, 0, 1)
+    seg = voice * env * float(rng.uniform(0.6, 1.0))
+    out[i0:i0 + n] += seg[: max(0, len(out) - i0)]
+    peak = float(np.max(np.abs(seg))) + 1e-9
+    for where in ("onset", "coda"):
+        if rng.random() < (0.55 if where == "onset" else 0.25):
+            burst = _consonant(rng, peak * 10 ** (sib_db / 20))
+            m = len(burst)
+            j = i0 - m if where == "onset" else i0 + n - m // 2
+            if 0 <= j < len(out) - m:
+                out[j:j + m] += burst
+
+
 def synth_vocal(rng: np.random.Generator, pattern: Pattern) -> np.ndarray:
     """A singer: phrases of syllables on the song's 8th/quarter grid (pentatonic pitches, vibrato, glides), with
     the sibilants, stops and fricatives between them that sound like hi-hats and snares; a little reverb."""
@@ -92,29 +114,13 @@ def synth_vocal(rng: np.random.Generator, pattern: Pattern) -> np.ndarray:
             start = t + float(rng.normal(0, 0.015))
             n = int(dur * SR)
             if n > 200 and start > 0:
-                i0 = int(start * SR)
-                pitch = base + int(rng.choice(scale))
-                tt = np.arange(n) / SR
-                semis = pitch + float(rng.uniform(0, 0.5)) * np.sin(2 * np.pi * float(rng.uniform(4.5, 6.5)) * tt)
-                semis = semis - float(rng.uniform(0, 1.0)) * np.exp(-tt / 0.04)      # scoop into the note
-                voice = _vowel(rng, 440 * 2 ** ((semis - 69) / 12), str(rng.choice(list(VOWEL_FORMANTS_HZ))), breath)
-                env = np.minimum(1, tt / float(rng.uniform(0.015, 0.05))) * np.clip((dur - tt) / 0.06, 0, 1)
-                seg = voice * env * float(rng.uniform(0.6, 1.0))
-                out[i0:i0 + n] += seg[: max(0, len(out) - i0)]
-                peak = float(np.max(np.abs(seg))) + 1e-9
-                for where in ("onset", "coda"):
-                    if rng.random() < (0.55 if where == "onset" else 0.25):
-                        burst = _consonant(rng, peak * 10 ** (sib_db / 20))
-                        m = len(burst)
-                        j = i0 - m if where == "onset" else i0 + n - m // 2
-                        if 0 <= j < len(out) - m:
-                            out[j:j + m] += burst
+                _sing_syllable(rng, out, int(start * SR), dur, base + int(rng.choice(scale)), breath, sib_db)
             t += dur
         t = phrase_end + float(rng.integers(1, 3)) * bar_s * float(rng.choice([0.5, 1.0]))
     if rng.random() < 0.8:                                 # plate-like tail
         m = int(float(rng.uniform(0.3, 1.5)) * SR)
         ir = rng.standard_normal(m).astype(np.float32) * np.exp(-np.arange(m) / (m / 6.9)).astype(np.float32)
         wet = fftconvolve(out, ir)[: len(out)].astype(np.float32)
-        wet *= 10 ** (float(rng.uniform(-14, -6)) / 20) * (np.sqrt(np.mean(out ** 2)) / (np.sqrt(np.mean(wet ** 2)) + 1e-9))
+        wet *= 10 ** (float(rng.uniform(-14, -6)) / 20) * (rms(out) / rms(wet))
         out = out + wet
     return out[:n_total]
