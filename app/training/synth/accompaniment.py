@@ -168,7 +168,6 @@ def accompaniment(rng: np.random.Generator, pattern: Pattern, mma_groove: str | 
         how = "fluidsynth"
     if vocal:
         voice = synth_vocal(band_rng, pattern)[: len(audio)]
-        audio = audio.copy()
         audio[: len(voice)] += voice * (rms(audio) / rms(voice) * 10 ** (float(band_rng.uniform(-4, 4)) / 20))
     return audio, how + ("+guitar" if guitar else "") + ("+vocal" if vocal else "")
 

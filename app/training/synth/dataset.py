@@ -150,17 +150,22 @@ def drop_parts(pattern: Pattern, rng: np.random.Generator) -> Pattern:
     else:
         t0 = float(rng.uniform(0, 0.7 * pattern.duration_s))
         t1 = t0 + float(rng.uniform(0.2, 0.6) * pattern.duration_s)
-    hits = [h for h in pattern.hits if not (h.part in drop and t0 <= h.time_s < t1)]
-    return replace(pattern, hits=hits, info={**pattern.info, "dropped": sorted(drop), "dropped_s": [t0, t1]})
+    return _silence(pattern, drop, t0, t1)
 
 
 def without_timekeeper(pattern: Pattern) -> Pattern:
     """The pattern without hi-hat and ride from start to end, as many rock records play it (kick, snare, toms and
     crashes): a mix whose band plays on the beat must not imply a cymbal there."""
-    drop = set(_DROP_PARTS["hihat"] + _DROP_PARTS["ride"])
-    dropped = sorted(set(pattern.info.get("dropped") or ()) | drop)
-    return replace(pattern, hits=[h for h in pattern.hits if h.part not in drop],
-                   info={**pattern.info, "dropped": dropped, "dropped_s": [0.0, pattern.duration_s]})
+    timekeepers = set(_DROP_PARTS["hihat"] + _DROP_PARTS["ride"])
+    out = _silence(pattern, timekeepers, 0.0, pattern.duration_s)
+    out.info["dropped"] = sorted(timekeepers | set(pattern.info.get("dropped") or ()))   # an earlier drop_parts' too
+    return out
+
+
+def _silence(pattern: Pattern, drop: set[str], t0: float, t1: float) -> Pattern:
+    """The pattern without the hits of the parts in `drop` from `t0` to `t1` seconds, recorded in its info."""
+    hits = [h for h in pattern.hits if not (h.part in drop and t0 <= h.time_s < t1)]
+    return replace(pattern, hits=hits, info={**pattern.info, "dropped": sorted(drop), "dropped_s": [t0, t1]})
 
 
 def _snare_fx(rng: np.random.Generator):
