@@ -55,6 +55,10 @@ class TrainConfig:
     init_checkpoint: str | None = None
     """Start from this checkpoint's weights (fine-tuning, or continuing on a machine without the run's
     state file); ignored when the run folder has a state to resume."""
+    anchor_decay: float = 0.0
+    """Pull towards init_checkpoint's weights, decoupled from Adam like AdamW's decay: after each step every
+    weight moves lr * anchor_decay of its way back to where it started (L2-SP). lr * anchor_decay = 1/N keeps
+    the weights within about N steps' drift of the start; 0 turns it off. Needs init_checkpoint (also on resume)."""
 
     @property
     def total_steps(self) -> int:

@@ -75,6 +75,30 @@ def _save_state(path: Path, model, opt, step: int, best_f: float, bad_evals: int
                     "bad_evals": bad_evals, "lr": lr}, tmp)
 
 
+def _anchor_weights(config: TrainConfig, model: HierarchicalDrumNet, device: torch.device,
+                    log: Callable[[str], None]) -> list[torch.Tensor] | None:
+    """init_checkpoint's weights (widened as the model was) for `anchor_decay`, in model.parameters() order."""
+    if config.anchor_decay <= 0:
+        return None
+    if not config.init_checkpoint:
+        raise ValueError("anchor_decay needs init_checkpoint: the weights to pull towards")
+    from app.transcription.checkpoint import load_checkpoint
+    init = load_checkpoint(Path(config.init_checkpoint).expanduser()).model
+    if init.init_kwargs != model.init_kwargs:
+        init = widen(init, config.seed, **model.init_kwargs)
+    start = dict(init.named_parameters())
+    log(f"anchored to {config.init_checkpoint} (anchor_decay {config.anchor_decay:g})")
+    return [start[name].detach().float().to(device).clone() for name, _ in model.named_parameters()]
+
+
+@torch.no_grad()
+def _pull_towards(model: HierarchicalDrumNet, anchor: list[torch.Tensor], fraction: float) -> None:
+    """Move every weight `fraction` (0..1) of its way back to the anchor."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    for p, a in zip(model.parameters(), anchor):
+        p.lerp_(a, fraction)
+
+
 def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_cancel: CancelFn | None = None,
           log: Callable[[str], None] = print) -> Path:
     """Train (or resume) a run in config.run_dir; returns the best checkpoint's path.
@@ -117,6 +141,7 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
                 f"start with zero output weights, so the wider model begins exactly where that one ends)")
     for g in opt.param_groups:
         g["lr"] = lr
+    anchor = _anchor_weights(config, model, device, log)
     log(f"model: {count_parameters(model):,} parameters on {device}; loading data")
     train_ex = load_examples(config.train_data, params, config.train_limit)
     if config.exclude_kits:
@@ -155,6 +180,8 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             opt.step()
+            if anchor:
+                _pull_towards(model, anchor, lr * config.anchor_decay)
             step += 1
             if on_progress:
                 on_progress(step / config.total_steps, f"{stage.name} step {step} loss {float(loss.detach()):.4f}")

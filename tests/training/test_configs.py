@@ -26,7 +26,7 @@ def test_config_loads_and_builds(path):
 
 
 CURRENT_RUNS = ("drums-wide8.yaml", "drums-wide8t.yaml", "drums-wide8g.yaml", "drums-wide8g2.yaml", "drums-wide8b.yaml",
-                "drums-wide8n.yaml", "drums-wide9.yaml")
+                "drums-wide8n.yaml", "drums-wide8a.yaml", "drums-wide9.yaml")
 """Configs that continue from the shipped weights (older ones name models/drums.pt as it was in their day)."""
 
 

@@ -69,6 +69,36 @@ def test_fine_tune_from_checkpoint(tmp_path, shards) -> None:
     assert any("starting from the weights" in l for l in lines)
 
 
+def _distance(a, b) -> float:
+    """Squared distance between two models' weights (BatchNorm's running statistics are not weights)."""
+    wb = dict(b.named_parameters())
+    return sum(float((w.detach().float() - wb[k].detach().float()).pow(2).sum()) for k, w in a.named_parameters())
+
+
+def test_anchor_decay_pulls_back_towards_the_start(tmp_path, shards) -> None:
+    base = {"train_data": [str(shards / "train")], "val_data": [str(shards / "val")]}
+    first = train(load_config(resource_path("training", "tiny.yaml"), {**base, "run_dir": str(tmp_path / "a")}),
+                  log=lambda s: None)
+    start = load_checkpoint(first).model
+    tune = {**base, "init_checkpoint": str(first), "stages": [{"name": "full", "steps": 6}], "eval_every": 6}
+    free = load_checkpoint(train(load_config(resource_path("training", "tiny.yaml"),
+                                             {**tune, "run_dir": str(tmp_path / "free")}), log=lambda s: None))
+    lines: list[str] = []
+    held = load_checkpoint(train(load_config(resource_path("training", "tiny.yaml"),
+                                             {**tune, "run_dir": str(tmp_path / "held"), "anchor_decay": 50.0}),
+                                 log=lines.append))
+    pinned = load_checkpoint(train(load_config(resource_path("training", "tiny.yaml"),
+                                               {**tune, "run_dir": str(tmp_path / "pinned"), "anchor_decay": 1e6}),
+                                   log=lambda s: None))
+    assert any("anchored to" in l for l in lines)
+    assert _distance(free.model, start) > 0
+    assert 0 < _distance(held.model, start) < _distance(free.model, start)
+    assert _distance(pinned.model, start) < 1e-10   # lr * anchor_decay >= 1: every step ends back at the start
+    with pytest.raises(ValueError, match="needs init_checkpoint"):
+        train(load_config(resource_path("training", "tiny.yaml"),
+                          {**base, "run_dir": str(tmp_path / "c"), "anchor_decay": 1.0}), log=lambda s: None)
+
+
 def test_fine_tune_widens_a_narrower_checkpoint(tmp_path, shards) -> None:
     base = {"train_data": [str(shards / "train")], "val_data": [str(shards / "val")],
             "stages": [{"name": "full", "steps": 2}], "eval_every": 2}
