@@ -24,12 +24,12 @@ def run(args: argparse.Namespace) -> int:
         from app.io.errors import ChartFileError
         raise ChartFileError(args.config, "no such training config")
     overrides = {k: v for k, v in (("run_dir", args.run_dir), ("device", args.device)) if v}
-    config = load_config(args.config, overrides or None)
     try:
+        config = load_config(args.config, overrides or None)
         training_device(config.device)
     except ValueError as exc:
         from app.io.errors import ChartFileError
-        raise ChartFileError(args.config, str(exc)) from None
+        raise ChartFileError(args.config, str(exc).removeprefix(f"{args.config}: ")) from None
     bar = tqdm(total=config.total_steps, unit="step")
 
     def progress(frac: float, msg: str = "") -> None:

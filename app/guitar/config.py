@@ -6,9 +6,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from app.guitar.features import FeatureParams
+from app.io.yaml_config import read_yaml_mapping
 
 
 @dataclass
@@ -120,12 +119,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Gu
     data.metadata is resolved against the config file's folder.
     """
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({' '.join(str(exc).split())[:200]})") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    raw = read_yaml_mapping(path, ConfigError)
     for key, value in (overrides or {}).items():
         _apply_override(raw, key, value)
     config = _build(GuitarConfig, raw, str(path))

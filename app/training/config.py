@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
+from app.io.yaml_config import read_yaml_mapping
 
 
 @dataclass
@@ -60,6 +60,12 @@ class TrainConfig:
     weight moves lr * anchor_decay of its way back to where it started (L2-SP). lr * anchor_decay = 1/N keeps
     the weights within about N steps' drift of the start; 0 turns it off. Needs init_checkpoint (also on resume)."""
 
+    def __post_init__(self) -> None:
+        if self.anchor_decay < 0:
+            raise ValueError(f"anchor_decay is {self.anchor_decay}: it must be 0 (off) or more")
+        if self.anchor_decay > 0 and not self.init_checkpoint:
+            raise ValueError("anchor_decay needs init_checkpoint: the weights to pull towards")
+
     @property
     def total_steps(self) -> int:
         return sum(s.steps for s in self.stages)
@@ -74,12 +80,15 @@ class TrainConfig:
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
     """Read a YAML training config; unknown keys are an error (a typo must not train silently)."""
-    raw = yaml.safe_load(Path(path).read_text()) or {}
+    raw = read_yaml_mapping(path)
     raw.update(overrides or {})
     known = {f.name for f in fields(TrainConfig)}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"{path}: unknown training settings {sorted(unknown)}")
-    if "stages" in raw:
-        raw["stages"] = [Stage(**s) for s in raw["stages"]]
-    return TrainConfig(**raw)
+    try:
+        if "stages" in raw:
+            raw["stages"] = [Stage(**s) for s in raw["stages"]]
+        return TrainConfig(**raw)
+    except (TypeError, ValueError) as exc:   # a stage that is not a mapping of Stage fields, a bad value
+        raise ValueError(f"{path}: {exc}") from None

@@ -75,20 +75,28 @@ def _save_state(path: Path, model, opt, step: int, best_f: float, bad_evals: int
                     "bad_evals": bad_evals, "lr": lr}, tmp)
 
 
-def _anchor_weights(config: TrainConfig, model: HierarchicalDrumNet, device: torch.device,
-                    log: Callable[[str], None]) -> list[torch.Tensor] | None:
-    """init_checkpoint's weights (widened as the model was) for `anchor_decay`, in model.parameters() order."""
-    if config.anchor_decay <= 0:
-        return None
-    if not config.init_checkpoint:
-        raise ValueError("anchor_decay needs init_checkpoint: the weights to pull towards")
+def _initial_weights(config: TrainConfig, model: HierarchicalDrumNet,
+                     params: FeatureParams) -> tuple[dict[str, torch.Tensor], str]:
+    """init_checkpoint's weights as a state dict for `model` (widened where the model is wider), and a log line."""
     from app.transcription.checkpoint import load_checkpoint
-    init = load_checkpoint(Path(config.init_checkpoint).expanduser()).model
-    if init.init_kwargs != model.init_kwargs:
-        init = widen(init, config.seed, **model.init_kwargs)
-    start = dict(init.named_parameters())
-    log(f"anchored to {config.init_checkpoint} (anchor_decay {config.anchor_decay:g})")
-    return [start[name].detach().float().to(device).clone() for name, _ in model.named_parameters()]
+    init = load_checkpoint(Path(config.init_checkpoint).expanduser())
+    if init.feature_params != params:
+        raise ValueError(f"{config.init_checkpoint}: features differ from the config")
+    if init.model.init_kwargs == model.init_kwargs:
+        return init.model.state_dict(), f"starting from the weights of {config.init_checkpoint}"
+    problems = widening_problems(init.model.init_kwargs, model.init_kwargs)
+    if problems:
+        raise ValueError(f"{config.init_checkpoint}: architecture differs from the config and is not "
+                         f"a widening of it ({'; '.join(problems)})")
+    return (widen(init.model, config.seed, **model.init_kwargs).state_dict(),
+            f"starting from the weights of {config.init_checkpoint}, widened "
+            f"({count_parameters(init.model):,} -> {count_parameters(model):,} parameters; new units "
+            f"start with zero output weights, so the wider model begins exactly where that one ends)")
+
+
+def _anchor_from(start: dict[str, torch.Tensor], model: HierarchicalDrumNet) -> list[torch.Tensor]:
+    """The starting weights for `anchor_decay`, float32 on the model's device, in model.parameters() order."""
+    return [start[name].detach().to(p.device, torch.float32).clone() for name, p in model.named_parameters()]
 
 
 @torch.no_grad()
@@ -116,6 +124,7 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
     run.mkdir(parents=True, exist_ok=True)
     write_text_atomic(run / "config.yaml", yaml.safe_dump(config.to_dict(), sort_keys=False))
     step, best_f, bad_evals, lr = 0, -1.0, 0, config.lr
+    start = None   # init_checkpoint's weights, when this run starts from them rather than resuming
     if (run / STATE_FILE).is_file():
         state = torch.load(run / STATE_FILE, weights_only=True, map_location="cpu")
         model.load_state_dict(state["model"])
@@ -123,25 +132,17 @@ def train(config: TrainConfig, on_progress: ProgressFn | None = None, should_can
         step, best_f, bad_evals, lr = state["step"], state["best_f"], state["bad_evals"], state["lr"]
         log(f"resuming {run} at step {step} (best summed F so far {best_f:.3f})")
     elif config.init_checkpoint:
-        from app.transcription.checkpoint import load_checkpoint
-        init = load_checkpoint(Path(config.init_checkpoint).expanduser())
-        if init.feature_params != params:
-            raise ValueError(f"{config.init_checkpoint}: features differ from the config")
-        if init.model.init_kwargs == model.init_kwargs:
-            model.load_state_dict(init.model.state_dict())
-            log(f"starting from the weights of {config.init_checkpoint}")
-        else:
-            problems = widening_problems(init.model.init_kwargs, model.init_kwargs)
-            if problems:
-                raise ValueError(f"{config.init_checkpoint}: architecture differs from the config and is not "
-                                 f"a widening of it ({'; '.join(problems)})")
-            model.load_state_dict(widen(init.model, config.seed, **model.init_kwargs).state_dict())
-            log(f"starting from the weights of {config.init_checkpoint}, widened "
-                f"({count_parameters(init.model):,} -> {count_parameters(model):,} parameters; new units "
-                f"start with zero output weights, so the wider model begins exactly where that one ends)")
+        start, how = _initial_weights(config, model, params)
+        model.load_state_dict(start)
+        log(how)
     for g in opt.param_groups:
         g["lr"] = lr
-    anchor = _anchor_weights(config, model, device, log)
+    anchor = None
+    if config.anchor_decay > 0:  # TrainConfig makes sure init_checkpoint is set
+        if start is None:  # resumed: the start is no longer in the model
+            start, _ = _initial_weights(config, model, params)
+        anchor = _anchor_from(start, model)
+        log(f"anchored to {config.init_checkpoint} (anchor_decay {config.anchor_decay:g})")
     log(f"model: {count_parameters(model):,} parameters on {device}; loading data")
     train_ex = load_examples(config.train_data, params, config.train_limit)
     if config.exclude_kits:

@@ -145,3 +145,11 @@ def test_train_on_a_device_this_machine_lacks_is_one_line_exit_2(tmp_path) -> No
     r = run_cli("train", resource_path("training", "tiny.yaml"), "--run-dir", tmp_path / "run", "--device", "cuda:99")
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "tiny.yaml" in r.stderr and "'cuda:99'" in r.stderr and not (tmp_path / "run").exists()
+
+
+def test_train_with_a_malformed_config_is_one_line_exit_2(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("run_dir: x\nstages: [\n")
+    r = run_cli("train", bad)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert str(bad) in r.stderr and "not valid YAML" in r.stderr and "internal error" not in r.stderr

@@ -57,6 +57,20 @@ def test_unknown_setting_is_refused(tmp_path) -> None:
         load_config(bad)
 
 
+@pytest.mark.parametrize("text, message", [
+    ("stages: [{name: a, stepz: 3}]\n", "stepz"),
+    ("anchor_decay: 0.5\n", "needs init_checkpoint"),
+    ("anchor_decay: -1\ninit_checkpoint: x.pt\n", "0 \\(off\\) or more"),
+    ("lr: [\n", "not valid YAML"),
+])
+def test_bad_settings_are_one_line_naming_the_file(tmp_path, text, message) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    with pytest.raises(ValueError, match=message) as info:
+        load_config(bad)
+    assert str(info.value).startswith(f"{bad}: ") and "\n" not in str(info.value)
+
+
 def test_fine_tune_from_checkpoint(tmp_path, shards) -> None:
     base = {"train_data": [str(shards / "train")], "val_data": [str(shards / "val")]}
     first = train(load_config(resource_path("training", "tiny.yaml"), {**base, "run_dir": str(tmp_path / "a")}),
@@ -94,9 +108,14 @@ def test_anchor_decay_pulls_back_towards_the_start(tmp_path, shards) -> None:
     assert _distance(free.model, start) > 0
     assert 0 < _distance(held.model, start) < _distance(free.model, start)
     assert _distance(pinned.model, start) < 1e-10   # lr * anchor_decay >= 1: every step ends back at the start
-    with pytest.raises(ValueError, match="needs init_checkpoint"):
-        train(load_config(resource_path("training", "tiny.yaml"),
-                          {**base, "run_dir": str(tmp_path / "c"), "anchor_decay": 1.0}), log=lambda s: None)
+    # a resumed run reads the start from init_checkpoint again (the model holds the resumed weights)
+    lines.clear()
+    train(load_config(resource_path("training", "tiny.yaml"),
+                      {**tune, "run_dir": str(tmp_path / "pinned"), "anchor_decay": 1e6,
+                       "stages": [{"name": "full", "steps": 10}]}), log=lines.append)
+    resumed = load_checkpoint(tmp_path / "pinned" / "latest.pt")
+    assert any("resuming" in l for l in lines) and any("anchored to" in l for l in lines)
+    assert resumed.training_summary["steps"] == 10 and _distance(resumed.model, start) < 1e-10
 
 
 def test_fine_tune_widens_a_narrower_checkpoint(tmp_path, shards) -> None:
